@@ -1,0 +1,1 @@
+"""The finance engine: minimums, flows, cross-subsidy, performance payments, risk share, savings."""

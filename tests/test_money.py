@@ -1,0 +1,97 @@
+"""Money rules: parsing, rounding, largest-remainder apportionment."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carepool.money import (
+    PENNY,
+    POUND,
+    THOUSAND,
+    MoneyError,
+    apportion,
+    apportion_by_key,
+    fmt_pounds,
+    round_to,
+    to_money,
+)
+
+weights = st.lists(st.decimals(min_value=0, max_value=10**9, places=2), min_size=1, max_size=60).filter(
+    lambda ws: sum(ws) > 0
+)
+pounds = st.integers(min_value=-(10**12), max_value=10**12).map(Decimal)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("£1,234.50", "1234.50"),
+        ("1234.5", "1234.50"),
+        (" 7 ", "7.00"),
+        ("(12.00)", "-12.00"),
+        ("0.10", "0.10"),
+    ],
+)
+def test_to_money_accepts_what_people_type(text: str, expected: str) -> None:
+    assert to_money(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("bad", [0.1, "12.345", "abc", "NaN", "Infinity", True, None, [1]])
+def test_to_money_refuses_inexact_or_non_money(bad: object) -> None:
+    with pytest.raises(MoneyError):
+        to_money(bad)
+
+
+def test_round_to_units() -> None:
+    assert round_to(Decimal("1234.505"), PENNY) == Decimal("1234.51")
+    assert round_to(Decimal("1234.50"), POUND) == Decimal("1235")
+    assert round_to(Decimal("1499.99"), THOUSAND) == Decimal("1000")
+    assert round_to(Decimal("1500.00"), THOUSAND) == Decimal("2000")
+
+
+def test_fmt_pounds() -> None:
+    assert fmt_pounds(Decimal("1043000")) == "£1,043,000.00"
+    assert fmt_pounds(Decimal("-5")) == "-£5.00"
+
+
+@given(pounds, weights)
+def test_apportion_sums_exactly_to_the_total(total: Decimal, ws: list[Decimal]) -> None:
+    parts = apportion(total, ws, POUND)
+    assert sum(parts) == total
+    assert len(parts) == len(ws)
+    assert all(p == p.to_integral_value() for p in parts)
+
+
+@given(pounds, weights)
+def test_apportion_is_within_one_unit_of_the_exact_share(total: Decimal, ws: list[Decimal]) -> None:
+    parts = apportion(total, ws, POUND)
+    weight_sum = sum(ws)
+    for part, w in zip(parts, ws, strict=True):
+        assert abs(part - total * w / weight_sum) < 1
+
+
+@given(st.integers(min_value=0, max_value=10**11).map(lambda p: Decimal(p) / 100), weights)
+def test_apportion_in_pence(total: Decimal, ws: list[Decimal]) -> None:
+    assert sum(apportion(total, ws, PENNY)) == total
+
+
+@given(
+    pounds,
+    st.dictionaries(st.text(min_size=1, max_size=6), st.integers(1, 10**6).map(Decimal), min_size=1),
+    st.randoms(),
+)
+def test_apportion_by_key_ignores_row_order(total: Decimal, ws: dict[str, Decimal], rnd: object) -> None:
+    items = list(ws.items())
+    rnd.shuffle(items)  # type: ignore[attr-defined]
+    assert apportion_by_key(total, dict(items), POUND) == apportion_by_key(total, ws, POUND)
+
+
+def test_apportion_refuses_bad_input() -> None:
+    with pytest.raises(ValueError):
+        apportion(Decimal("10"), [])
+    with pytest.raises(ValueError):
+        apportion(Decimal("10"), [Decimal("0"), Decimal("0")])
+    with pytest.raises(ValueError):
+        apportion(Decimal("10.5"), [Decimal("1")], POUND)
