@@ -1,0 +1,3 @@
+"""Performance-for-payment checks: pot, ambition, ring-fence (mechanisms in carepool.finance.performance)."""
+
+from __future__ import annotations
