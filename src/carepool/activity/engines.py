@@ -33,6 +33,8 @@ class DuckDBEngine:
         import duckdb
 
         self.con = duckdb.connect()
+        # its own progress bar would print into stdout and corrupt --json output
+        self.con.execute("SET enable_progress_bar = false")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
 
