@@ -1,0 +1,79 @@
+"""Running the checks on a plan file or on stored plans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from carepool.io.plan_json import read_plan
+from carepool.model import Plan, content_hash
+from carepool.policy import load_pack
+from carepool.problems import InputRejected, Problem
+from carepool.rules import Finding, has_errors, run_checks
+from carepool.services.documents import load_document
+from carepool.services.plans import stored_plan
+from carepool.services.ports import Database
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    plan_id: str
+    title: str
+    source: str  # a file path, or "stored"
+    version: int | None
+    sha256: str
+    findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(f.severity.value == s for f in self.findings) for s in ("error", "warning", "info")}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan_id,
+            "title": self.title,
+            "source": self.source,
+            "version": self.version,
+            "sha256": self.sha256,
+            "ok": self.ok,
+            "counts": self.counts(),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def _report(plan: Plan, source: str, version: int | None) -> CheckReport:
+    return CheckReport(
+        plan.id, plan.title, source, version, content_hash(plan), run_checks(plan, load_pack(plan.policy))
+    )
+
+
+def check_file(path: Path) -> CheckReport:
+    try:
+        plan = read_plan(path)
+    except RecursionError:
+        raise InputRejected(
+            [Problem("format", str(path), "the JSON is nested too deeply to be a plan file")]
+        ) from None
+    return _report(plan, str(path), None)
+
+
+def check_stored(db: Database, plan_id: str, version: int | None = None) -> CheckReport:
+    v, plan = stored_plan(db, plan_id, version)
+    return _report(plan, "stored", v.number)
+
+
+def check_all(db: Database) -> tuple[int, Iterator[CheckReport]]:
+    """How many stored plans there are, and their reports one by one (for a progress bar)."""
+    with db.transaction() as store:
+        latest = sorted(store.latest_versions().values(), key=lambda v: v.plan_id)
+
+    def reports() -> Iterator[CheckReport]:
+        for v in latest:
+            yield _report(load_document(v.document), "stored", v.number)
+
+    return len(latest), reports()

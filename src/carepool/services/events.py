@@ -1,0 +1,52 @@
+"""Writing to the audit trail: every change a service makes goes through ``record``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from carepool.services.chain import chain_event
+from carepool.services.clock import now
+from carepool.services.ports import Store
+
+
+class Kind(StrEnum):
+    CREATED = "created"  # first version of a new plan
+    DRAFT_SAVED = "draft_saved"  # a further version
+    REOPENED = "reopened"  # a submitted version superseded by a new draft; its signatures lapse
+    SUBMITTED = "submitted"
+    SIGNED = "signed"
+    IMPORTED = "imported"  # a file accepted (the version events say what it produced)
+    IMPORT_REJECTED = "import_rejected"  # a file refused; only the file and this event were written
+
+
+ACTOR_MAX = 200  # the column width in the store
+
+
+def actor_name(actor: str) -> str:
+    """Who acted, as stored: trimmed, never empty, within the column (an absurd name is cut, not refused,
+    so the audit trail still gets written)."""
+    return actor.strip()[:ACTOR_MAX] or "unknown"
+
+
+def record(
+    store: Store,
+    kind: Kind,
+    *,
+    actor: str,
+    plan_id: str | None,
+    version: int | None,
+    payload: dict[str, Any],
+    at: datetime | None = None,
+) -> int:
+    event = chain_event(
+        store.last_event_hash(),
+        plan_id=plan_id,
+        version=version,
+        kind=kind.value,
+        actor=actor_name(actor),
+        at=at or now(),
+        payload=payload,
+    )
+    return store.append_event(event)
