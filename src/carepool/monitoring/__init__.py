@@ -1,0 +1,2 @@
+"""Quarterly monitoring: the quarterly return, the in-year cycle (release, position, settlement) and the
+board's exception report."""
