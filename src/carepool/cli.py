@@ -7,12 +7,9 @@ file, unknown plan, bad option, database unavailable); 3 an unexpected failure (
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,15 +22,15 @@ from rich.table import Table
 from rich.text import Text
 
 from carepool.cli_activity import activity_app
+from carepool.cli_context import Session, default_actor, session_of
 from carepool.cli_monitoring import monitoring_app
 from carepool.model import Plan
 from carepool.money import fmt_pounds
 from carepool.policy import PackError, list_packs, load_pack
 from carepool.problems import InputRejected, NotFound, Problem
 from carepool.rules import Finding
-from carepool.services import audit, backend, checks, demo, finance, imports, plans, uploads, workflow
+from carepool.services import audit, checks, demo, finance, imports, plans, uploads, workflow
 from carepool.services.errors import Conflict, ImportRejected, Unavailable
-from carepool.services.ports import Database
 from carepool.services.reports import Report
 
 HELP = "\n\n".join(" ".join(part.split()) for part in (__doc__ or "").split("\n\n"))  # rewrap for --help
@@ -63,31 +60,6 @@ PlanId = Annotated[str, typer.Argument(help="plan id, as shown by `carepool plan
 VersionOpt = Annotated[int | None, typer.Option("--version", min=1, help="version number (default: latest)")]
 
 
-@dataclass
-class Session:
-    """Global options, and the database opened on first use (commands that need none never open it)."""
-
-    db_url: str | None
-    actor: str
-    _db: Database | None = field(default=None, repr=False)
-
-    def db(self) -> Database:
-        if self._db is None:
-            self._db = backend.connect(self.db_url)
-        return self._db
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.dispose()
-
-
-def default_actor() -> str:
-    try:
-        return os.environ.get("CAREPOOL_ACTOR") or getpass.getuser()
-    except (KeyError, OSError):  # no login name in some containers
-        return "unknown"
-
-
 @app.callback()
 def global_options(
     ctx: typer.Context,
@@ -105,12 +77,6 @@ def global_options(
     session = Session(db, actor or default_actor())
     ctx.obj = session
     ctx.call_on_close(session.close)
-
-
-def session_of(ctx: typer.Context) -> Session:
-    obj = ctx.find_root().obj
-    assert isinstance(obj, Session)
-    return obj
 
 
 # --- output helpers ----------------------------------------------------------------------------------

@@ -16,8 +16,10 @@ from rich.table import Table
 from carepool.activity.engines import make_engine
 from carepool.activity.generator import AreaSize, generate
 from carepool.activity.pipeline import LinkedFiles, compute_metrics, link, quality_report
+from carepool.cli_context import session_of
 from carepool.problems import InputRejected, Problem
 from carepool.reference import all_areas
+from carepool.services.activity import apply_metric_actuals
 
 activity_app = typer.Typer(no_args_is_help=True, help="Record-level activity → metrics (DuckDB or Spark).")
 out = Console()
@@ -179,3 +181,30 @@ def metrics_cmd(
     for r in results:
         table.add_row(r.metric, r.area_code, r.period, str(r.numerator), str(r.denominator), str(r.value))
     out.print(table)
+
+
+@activity_app.command("apply")
+def apply_cmd(
+    ctx: typer.Context,
+    plan_id: str,
+    spells: Path,
+    social_care: Path,
+    population: Path,
+    engine: EngineOpt = "duckdb",
+    as_json: JsonOpt = False,
+) -> None:
+    """Compute the metrics and record the plan's area's figures as its actuals (a new draft version)."""
+    runner = make_engine(engine)
+    try:
+        with _progress() as progress:
+            progress.add_task("computing metrics", total=None)
+            results = compute_metrics(runner, _linked(spells, social_care, population))
+    finally:
+        runner.close()
+    session = session_of(ctx)
+    saved = apply_metric_actuals(session.db(), plan_id, results, session.actor)
+    summary = {"plan": saved.plan_id, "version": saved.number, "sha256": saved.sha256, "result": saved.result}
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        out.print(f"{plan_id}: actuals recorded as version {saved.number} ({saved.result}).")
