@@ -107,6 +107,7 @@ def test_metrics_worked_by_hand(tmp_path: Path) -> None:
     # emergency spells in area A: spell 1 (Q1); spell 3 once despite its duplicate (Q2); spell 5 is rejected
     # (discharged before admitted); spell 4 has no area.
     assert results[("nel_admissions", "2015-16 Q1")].value == 1
+    assert results[("nel_admissions", "2015-16 Q1")].per_100000 == Decimal("10.0")  # 1 over 10,000 people
     assert results[("nel_admissions", "2015-16 Q2")].value == 1
     # delayed days 18+: 3 in Q1 over 8,000 adults → 37.5 per 100,000; 5 in Q2 → 62.5
     assert results[("dtoc", "2015-16 Q1")].value == Decimal("37.5")
@@ -142,3 +143,17 @@ def test_duckdb_and_spark_give_identical_results(generated: GeneratedFiles, tmp_
     finally:
         spark.close()
     assert len(expected_metrics) > 50
+
+
+def test_csv_inputs_give_the_same_metrics_as_parquet(tmp_path: Path) -> None:
+    import pyarrow.csv as pacsv
+
+    parquet = _tiny_files(tmp_path)
+    csv = LinkedFiles(tmp_path / "s.csv", tmp_path / "c.csv", tmp_path / "p.csv")
+    for source, target in zip(
+        (parquet.spells, parquet.social_care, parquet.population),
+        (csv.spells, csv.social_care, csv.population),
+        strict=True,
+    ):
+        pacsv.write_csv(pq.read_table(source), target)
+    assert compute_metrics(DuckDBEngine(), csv) == compute_metrics(DuckDBEngine(), parquet)

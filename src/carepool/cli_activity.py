@@ -172,14 +172,18 @@ def metrics_cmd(
                 "numerator": r.numerator,
                 "denominator": r.denominator,
                 "value": str(r.value),
+                "per_100000": None if r.per_100000 is None else str(r.per_100000),
             }
             for r in results
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
-    table = Table("metric", "area", "period", "numerator", "denominator", "value")
+    table = Table("metric", "area", "period", "numerator", "denominator", "value", "per 100,000")
     for r in results:
-        table.add_row(r.metric, r.area_code, r.period, str(r.numerator), str(r.denominator), str(r.value))
+        rate = "" if r.per_100000 is None else str(r.per_100000)
+        table.add_row(
+            r.metric, r.area_code, r.period, str(r.numerator), str(r.denominator), str(r.value), rate
+        )
     out.print(table)
 
 

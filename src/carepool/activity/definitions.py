@@ -4,7 +4,7 @@ Engines return integer numerators and denominators only; rates are made in Pytho
 (``MetricResult.value``: per 100,000 and percentages to one decimal place, half-up), so two engines
 cannot disagree through floating point. Definitions follow ``rules.md`` §3.1:
 
-- ``nel_admissions``: emergency (non-elective) spells by quarter of admission, count.
+- ``nel_admissions``: emergency (non-elective) spells by quarter of admission, count (and per 100,000).
 - ``dtoc``: delayed days of patients aged 18+ by quarter of discharge, per 100,000 aged 18+.
 - ``residential_admissions``: permanent residential/nursing admissions aged 65+, per 100,000 aged 65+.
 - ``reablement``: people 65+ starting reablement within 7 days of a hospital discharge (linked on the
@@ -149,6 +149,7 @@ class MetricResult:
     numerator: int
     denominator: int
     value: Decimal
+    per_100000: Decimal | None = None  # for counts over a population (e.g. admissions per 100,000)
 
 
 ONE_DP = Decimal("0.1")
@@ -178,14 +179,7 @@ def assemble(
         else:
             denominator = int(records)
         numerator = int(numerator or 0)
-        results.append(
-            MetricResult(
-                metric_id,
-                area,
-                period,
-                numerator,
-                denominator,
-                make_value(metric.scale, numerator, denominator),
-            )
-        )
+        rate = make_value("per_100000", numerator, denominator) if metric.scale == "count" else None
+        value = make_value(metric.scale, numerator, denominator)
+        results.append(MetricResult(metric_id, area, period, numerator, denominator, value, rate))
     return sorted(results)
