@@ -145,8 +145,8 @@ def payments(db: Database, plan_id: str, version: int | None = None) -> Report:
                     str(q.planned_reduction),
                     "—" if q.actual_reduction is None else str(q.actual_reduction),
                     pct(q.achievement_pct),
-                    money(q.released),
-                    money(q.retained),
+                    money(q.released) if q.assessed else "pending",
+                    money(q.retained) if q.assessed else "pending",
                 )
                 for q in schedule.quarters
             ],
@@ -162,7 +162,11 @@ def payments(db: Database, plan_id: str, version: int | None = None) -> Report:
             "pending": str(schedule.pending),
             "schedule": plain(schedule),
         }
-        notes = [f"Pot {money(d.pot)}; ring-fenced for NHS out-of-hospital services {money(d.ring_fence)}."]
+        notes = [
+            f"Pot {money(d.pot)}; ring-fenced for NHS out-of-hospital services {money(d.ring_fence)}.",
+            f"Released so far {money(schedule.released)}; retained for acute activity {money(schedule.retained)};"
+            f" not yet assessed {money(schedule.pending)}.",
+        ]
         return Report("payments", plan_id, number, sha, data, [table], notes)
     if mechanism == "tranches":
         tranches = plan_tranche_release(plan, pack)
