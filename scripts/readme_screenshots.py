@@ -20,7 +20,12 @@ SHOTS = {
 def main() -> None:
     docs = Path(__file__).resolve().parent.parent / "docs"
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "COLUMNS": "118", "FORCE_COLOR": "1", "CAREPOOL_DATABASE_URL": f"sqlite:///{tmp}/demo.db"}
+        env = {
+            **os.environ,
+            "COLUMNS": "118",
+            "FORCE_COLOR": "1",
+            "CAREPOOL_DATABASE_URL": f"sqlite:///{tmp}/demo.db",
+        }
         subprocess.run(["carepool", "demo"], env=env, check=True, capture_output=True)
         for name, args in SHOTS.items():
             done = subprocess.run(["carepool", *args], env=env, capture_output=True, text=True)
