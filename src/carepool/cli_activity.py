@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from carepool.activity.definitions import MetricResult
 from carepool.activity.engines import make_engine
 from carepool.activity.generator import AreaSize, generate
 from carepool.activity.pipeline import LinkedFiles, compute_metrics, link, quality_report
@@ -121,6 +122,16 @@ def _linked(spells: Path, social_care: Path, population: Path) -> LinkedFiles:
     return LinkedFiles(_need(spells), _need(social_care), _need(population))
 
 
+def _compute(spells: Path, social_care: Path, population: Path, engine: str) -> list[MetricResult]:
+    runner = make_engine(engine)
+    try:
+        with _progress() as progress:
+            progress.add_task("computing metrics", total=None)
+            return compute_metrics(runner, _linked(spells, social_care, population))
+    finally:
+        runner.close()
+
+
 @activity_app.command("validate")
 def validate_cmd(
     spells: Path, social_care: Path, population: Path, engine: EngineOpt = "duckdb", as_json: JsonOpt = False
@@ -154,13 +165,7 @@ def metrics_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Compute every metric for every area and quarter from linked files."""
-    runner = make_engine(engine)
-    try:
-        with _progress() as progress:
-            progress.add_task("computing metrics", total=None)
-            results = compute_metrics(runner, _linked(spells, social_care, population))
-    finally:
-        runner.close()
+    results = _compute(spells, social_care, population, engine)
     if area:
         results = [r for r in results if r.area_code == area]
     if as_json:
@@ -198,13 +203,7 @@ def apply_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Compute the metrics and record the plan's area's figures as its actuals (a new draft version)."""
-    runner = make_engine(engine)
-    try:
-        with _progress() as progress:
-            progress.add_task("computing metrics", total=None)
-            results = compute_metrics(runner, _linked(spells, social_care, population))
-    finally:
-        runner.close()
+    results = _compute(spells, social_care, population, engine)
     session = session_of(ctx)
     saved = apply_metric_actuals(session.db(), plan_id, results, session.actor)
     summary = {"plan": saved.plan_id, "version": saved.number, "sha256": saved.sha256, "result": saved.result}
