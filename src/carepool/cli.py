@@ -24,6 +24,7 @@ from rich.text import Text
 from carepool.cli_activity import activity_app
 from carepool.cli_context import Session, default_actor, session_of
 from carepool.cli_monitoring import monitoring_app
+from carepool.cli_web import serve
 from carepool.model import Plan
 from carepool.money import fmt_pounds
 from carepool.policy import PackError, list_packs, load_pack
@@ -49,6 +50,7 @@ app.add_typer(upload_app, name="upload")
 app.add_typer(finance_app, name="finance")
 # Faces written alongside this one, each in its own module; mounted here so there is one `carepool`.
 app.add_typer(activity_app, name="activity")
+app.command("serve")(serve)
 app.add_typer(monitoring_app, name="monitor")
 
 # Piped output is read by people in files and logs, not squeezed into 80 columns.

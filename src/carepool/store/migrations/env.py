@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from carepool.store.tables import Base
+from carepool.store.accounts import Base  # the accounts module adds its tables to the same Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,54 @@
+"""JSON API, version 1: the same services and the same permissions as the pages (session sign-in)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, jsonify
+
+from carepool.services.checks import check_stored
+from carepool.services.permissions import Action, PlanScope, allowed
+from carepool.services.plans import export_plan, list_plans
+from carepool.web.openapi import document
+from carepool.web.security import me, public, region_of, requires
+from carepool.web.state import state
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.route("/openapi.json")
+@public
+def openapi() -> Response:
+    return jsonify(document())
+
+
+@bp.route("/plans")
+@requires(Action.SIGNED_IN)
+def plans() -> Response:
+    who = me()
+    visible = [
+        p.to_dict()
+        for p in list_plans(state().db)
+        if allowed(who.assignments, Action.VIEW_PLAN, PlanScope(p.area_code, region_of(p.area_code, "")))
+    ]
+    return jsonify({"plans": visible})
+
+
+@bp.route("/plans/<plan_id>")
+@requires(Action.VIEW_PLAN)
+def plan(plan_id: str) -> Response:
+    exported = export_plan(state().db, plan_id, canonical=True)
+    return jsonify(
+        {
+            "plan": exported.plan_id,
+            "version": exported.version,
+            "sha256": exported.sha256,
+            "document": json.loads(exported.text),
+        }
+    )
+
+
+@bp.route("/plans/<plan_id>/checks")
+@requires(Action.VIEW_PLAN)
+def checks(plan_id: str) -> Response:
+    return jsonify(check_stored(state().db, plan_id).to_dict())

@@ -1,0 +1,84 @@
+"""The plan list, a plan's overview (a task list of its sections) and each section as summary lists."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, g, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from carepool.problems import NotFound
+from carepool.services.checks import check_stored
+from carepool.services.permissions import Action, PlanScope, allowed, signs_for
+from carepool.services.plans import export_plan, list_plans, show_plan
+from carepool.web.sections import EDITABLE, SECTION_PATTERN, SECTIONS, cards, section_state
+from carepool.web.security import me, public, region_of, requires
+from carepool.web.state import state
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.route("/")
+@public
+def home() -> Response:
+    return redirect(url_for("plans.index"))
+
+
+@bp.route("/plans")
+@requires(Action.SIGNED_IN)
+def index() -> str:
+    who = me()
+    visible = [
+        p
+        for p in list_plans(state().db)
+        if allowed(who.assignments, Action.VIEW_PLAN, PlanScope(p.area_code, region_of(p.area_code, "")))
+    ]
+    return render_template("plans/index.html", title="Plans", plans=visible)
+
+
+def abilities(plan_id: str) -> dict[str, bool]:
+    """What the signed-in person may do here, so pages only offer what will be allowed."""
+    scope: PlanScope = g.plan_scope
+    roles = me().assignments
+    return {
+        "edit": allowed(roles, Action.EDIT_PLAN, scope),
+        "submit": allowed(roles, Action.SUBMIT_PLAN, scope),
+        "sign": bool(signs_for(roles, scope)),
+    }
+
+
+@bp.route("/plans/<plan_id>")
+@requires(Action.VIEW_PLAN)
+def overview(plan_id: str) -> str:
+    detail = show_plan(state().db, plan_id)
+    report = check_stored(state().db, plan_id)
+    states = {key: section_state(key, report.findings) for key in SECTIONS}
+    return render_template(
+        "plans/overview.html",
+        title=detail.summary.title,
+        plan=detail,
+        report=report,
+        sections=SECTIONS,
+        states=states,
+        can=abilities(plan_id),
+    )
+
+
+@bp.route(f"/plans/<plan_id>/sections/<{SECTION_PATTERN}:section>")
+@requires(Action.VIEW_PLAN)
+def section(plan_id: str, section: str) -> str:
+    try:
+        exported = export_plan(state().db, plan_id, canonical=True)
+    except NotFound:
+        abort(404)
+    document = json.loads(exported.text)
+    return render_template(
+        "plans/section.html",
+        title=f"{SECTIONS[section]} – {document.get('title', plan_id)}",
+        heading=SECTIONS[section],
+        plan_id=plan_id,
+        plan_title=document.get("title", plan_id),
+        version=exported.version,
+        cards=cards(section, document),
+        edit_endpoint=EDITABLE.get(section) if abilities(plan_id)["edit"] else None,
+    )

@@ -1,0 +1,131 @@
+"""Who is signed in, and the permission every view declares.
+
+``requires(action)`` is the only way a view gets a permission. For views with a ``plan_id`` in the URL
+it resolves the plan's scope first: a plan the person may not see is "not found" (404), never
+"forbidden", so ids cannot be probed; a plan they may see but not act on is 403.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import abort, g, jsonify, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+from carepool.problems import NotFound
+from carepool.reference import lookup_area
+from carepool.services.accounts import Principal, principal
+from carepool.services.permissions import Action, PlanScope, allowed
+from carepool.services.plans import stored_plan
+from carepool.web.state import state
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    """``action`` None means public (no sign-in)."""
+
+    action: Action | None
+
+    @property
+    def label(self) -> str:
+        return self.action.value if self.action else "public"
+
+
+PUBLIC = Permission(None)
+
+
+# Every view function's declared permission, keyed by the function Flask dispatches to.
+_DECLARED: dict[Callable[..., Any], Permission] = {}
+
+
+def declared(fn: Callable[..., Any], permission: Permission) -> None:
+    _DECLARED[fn] = permission
+
+
+def permission_of(fn: Callable[..., Any]) -> Permission | None:
+    return _DECLARED.get(fn)
+
+
+def load_principal() -> None:
+    g.csp_nonce = secrets.token_urlsafe(16)
+    g.principal = None
+    user_id, epoch = session.get("user_id"), session.get("epoch")
+    if isinstance(user_id, int) and isinstance(epoch, int):
+        g.principal = principal(state().accounts, user_id, epoch)
+        if g.principal is None:
+            session.clear()  # the account was removed or disabled
+
+
+def current() -> Principal | None:
+    found: Principal | None = g.get("principal")
+    return found
+
+
+def me() -> Principal:
+    """The signed-in person (only called inside views guarded by ``requires``)."""
+    found = current()
+    if found is None:
+        abort(401)
+    return found
+
+
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _unauthenticated() -> Response:
+    if is_api():
+        response = jsonify({"error": "unauthorised", "message": "sign in first"})
+        response.status_code = 401
+        return response
+    return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+
+
+def region_of(area_code: str, fallback: str) -> str:
+    """Regions come from the reference data (one spelling everywhere); a plan's own text is a fallback."""
+    try:
+        return lookup_area(area_code).region
+    except NotFound:
+        return fallback
+
+
+def plan_scope(plan_id: str) -> PlanScope:
+    try:
+        _, plan = stored_plan(state().db, plan_id)
+    except NotFound:
+        abort(404)
+    return PlanScope(plan.area.ons_code, region_of(plan.area.ons_code, plan.area.region))
+
+
+def requires(action: Action) -> Callable[[F], F]:
+    def decorate(fn: F) -> F:
+        @wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            who = current()
+            if who is None:
+                return _unauthenticated()
+            scope = None
+            if "plan_id" in kwargs:
+                scope = plan_scope(str(kwargs["plan_id"]))
+                if not allowed(who.assignments, Action.VIEW_PLAN, scope):
+                    abort(404)  # another area's plan does not exist, as far as this person knows
+                g.plan_scope = scope
+            if not allowed(who.assignments, action, scope):
+                abort(403)
+            return fn(*args, **kwargs)
+
+        declared(guarded, Permission(action))
+        return cast(F, guarded)
+
+    return decorate
+
+
+def public(fn: F) -> F:
+    declared(fn, PUBLIC)
+    return fn

@@ -1,0 +1,137 @@
+"""End to end in real headless Chromium (Debian's package) against the app on waitress: sign in, open a
+plan, read the checklist, edit a contribution, meet a concurrency refusal; axe on every page type."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, serious_violations, served, shot
+from .helpers import CONTRIBUTION, OTHER, PLAN, Site
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def sign_in(page: Page, base: str, site: Site, username: str) -> None:
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(site.passwords[username])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Plans")).to_be_visible()
+
+
+def test_edit_a_plan_and_meet_a_concurrent_save(site: Site, browser: Browser) -> None:
+    with served(site.app) as base:
+        context = browser.new_context()
+        context.set_default_timeout(30_000)  # 2 cores shared with other test workers
+        page = context.new_page()
+        sign_in(page, base, site, "brackenford-editor")
+        shot(page, "01-plans")
+        page.get_by_role("link", name=re.compile("Brackenford")).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Brackenford")
+        shot(page, "02-overview")
+
+        page.get_by_role("link", name="Checklist").first.click()
+        expect(page.get_by_role("heading", name="Checklist")).to_be_visible()
+        expect(page.get_by_text("Ready", exact=True)).to_be_visible()
+        shot(page, "03-checklist")
+
+        edit = f"{base}/plans/{PLAN}/contributions/{CONTRIBUTION}"
+        other = context.new_page()  # a colleague (same role) opens the same form
+        page.goto(edit)
+        other.goto(edit)
+
+        page.get_by_label("Amount").fill("twelve")
+        page.get_by_role("button", name="Save as a new draft").click()
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_contain_text("Enter the amount in pounds and pence")
+        shot(page, "04-edit-error")
+        summary.get_by_role("link").click()
+        expect(page.get_by_label("Amount")).to_be_focused()
+
+        page.get_by_label("Amount").fill("£5,900,000.00")
+        page.get_by_role("button", name="Save as a new draft").click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved as version 2")
+        expect(page.get_by_text("£5,900,000.00").first).to_be_visible()
+        shot(page, "05-saved")
+
+        other.get_by_label("Amount").fill("£1.00")
+        other.get_by_role("button", name="Save as a new draft").click()
+        expect(other.locator(".govuk-error-summary")).to_contain_text("but version 2 was saved by")
+        shot(other, "06-concurrent-refused")
+
+        page.goto(f"{base}/plans/{PLAN}/checklist")
+        expect(page.locator(".govuk-tag--red").first).to_be_visible()  # £5.9m misses the minimum
+        shot(page, "07-checklist-errors")
+        context.close()
+
+
+def test_no_serious_accessibility_violations_on_any_page_type(site: Site, browser: Browser) -> None:
+    pages = {
+        "plan-list": "/plans",
+        "overview": f"/plans/{PLAN}",
+        "section": f"/plans/{PLAN}/sections/contributions",
+        "checklist": f"/plans/{OTHER}/checklist",
+        "versions": f"/plans/{PLAN}/versions",
+        "edit": f"/plans/{PLAN}/contributions/{CONTRIBUTION}",
+        "submit": f"/plans/{PLAN}/submit",
+        "not-found": "/plans/no-such-plan",
+        "dashboard": "/dashboard",
+    }
+    found: dict[str, list[str]] = {}
+    with served(site.app) as base:
+        context = browser.new_context()
+        context.set_default_timeout(30_000)  # 2 cores shared with other test workers
+        page = context.new_page()
+        page.goto(f"{base}/sign-in")
+        found["sign-in"] = serious_violations(page)
+        page.get_by_role("button", name="Sign in").click()
+        found["sign-in-error"] = serious_violations(page)
+        sign_in(page, base, site, "admin")
+        for name in ("plan-list", "overview", "section", "checklist", "versions", "not-found", "dashboard"):
+            page.goto(base + pages[name])
+            found[name] = serious_violations(page)
+        page.get_by_role("link", name="People").click()
+        found["admin-users"] = serious_violations(page)
+        page.get_by_role("button", name="Add a person").click()
+        page.get_by_role("button", name="Add this person").click()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+        found["admin-new-user-error"] = serious_violations(page)
+        page.get_by_role("button", name="Sign out").click()
+        sign_in(page, base, site, "brackenford-editor")
+        for name in ("edit", "submit"):
+            page.goto(base + pages[name])
+            found[name] = serious_violations(page)
+        page.goto(base + pages["edit"])
+        page.get_by_label("Amount").fill("x")
+        page.get_by_role("button", name="Save as a new draft").click()
+        found["edit-error"] = serious_violations(page)
+        page.get_by_role("button", name="Sign out").click()
+        sign_in(page, base, site, "brackenford-chair")
+        page.goto(f"{base}/plans/{PLAN}/sign")
+        found["sign"] = serious_violations(page)
+        context.close()
+    assert {name: v for name, v in found.items() if v} == {}
+    assert len(found) == 15
+
+
+def test_the_accessibility_check_does_find_problems(browser: Browser) -> None:
+    """Guards the guard: a page with an unlabelled input and an image without alt text must fail."""
+    page = browser.new_page()
+    page.set_content(
+        '<html lang="en"><title>t</title><main><img src="x.png"><input type="text"></main></html>'
+    )
+    found = serious_violations(page)
+    page.close()
+    assert any(v.startswith("image-alt") for v in found)
