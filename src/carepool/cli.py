@@ -24,6 +24,7 @@ from rich.text import Text
 from carepool.cli_activity import activity_app
 from carepool.cli_context import Session, default_actor, session_of
 from carepool.cli_monitoring import monitoring_app
+from carepool.cli_templates import returns_app, template_app
 from carepool.cli_web import serve
 from carepool.model import Plan
 from carepool.money import fmt_pounds
@@ -52,6 +53,8 @@ app.add_typer(finance_app, name="finance")
 app.add_typer(activity_app, name="activity")
 app.command("serve")(serve)
 app.add_typer(monitoring_app, name="monitor")
+app.add_typer(template_app, name="template")
+app.add_typer(returns_app, name="returns")
 
 # Piped output is read by people in files and logs, not squeezed into 80 columns.
 out = Console(width=None if sys.stdout.isatty() else 160)

@@ -1,0 +1,181 @@
+"""One cell's value, both ways: plan values → what is written; what python-calamine reads → plan values.
+
+Numbers: calamine returns every numeric cell as a float. Money goes through ``repr`` (the shortest
+decimal that gives the same float, exact for pounds and pence below 10^13) and must then have at most two
+decimal places. Quantities and percentages keep their written precision: where a Decimal would not come
+back from a float with the same digits (e.g. ``4825.000``), the writer stores it as text and the reader
+accepts a strictly decimal text — so a round trip is exact without accepting "1,000"-style text.
+
+Text: an .xlsx file cannot hold some characters (controls, a bare carriage return is read back as a line
+feed), so they are written in Excel's own ``_xHHHH_`` escape, which calamine decodes; a literal
+``_xHHHH_`` in the text is escaped as ``_x005F_xHHHH_`` for the same reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+from carepool.io.excel import messages as msg
+from carepool.io.excel.config import MONEY_KINDS, NUMBER_LIMITS, Kind
+from carepool.money import PENNY
+
+CellValue = int | float | str | bool | time | date | datetime | timedelta
+Parsed = str | Decimal | int | bool | date | list[str] | None
+
+_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_NEEDS_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
+_NOT_STORABLE = re.compile(r"[\ufffe\uffff\ud800-\udfff]")
+_DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?([Ee][+-]?[0-9]+)?$")  # as str(Decimal) writes it
+_WHOLE_TEXT = re.compile(r"^[0-9]+$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class CellError:
+    """Why a cell could not be read: a message from ``messages`` and what was expected."""
+
+    message: str
+    found: str
+    expected: str = ""
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def storable(text: str) -> bool:
+    return _NOT_STORABLE.search(text) is None
+
+
+def escape_text(text: str) -> str:
+    text = _ESCAPED.sub(r"_x005F_\1", text)
+    return _NEEDS_ESCAPE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def number_from_float(value: float) -> Decimal:
+    if value.is_integer() and abs(value) < 2**53:
+        return Decimal(int(value))
+    return Decimal(repr(value))
+
+
+def exact_number(value: Decimal) -> Decimal | str:
+    """The value to write for a quantity or percentage: a number when it reads back digit for digit."""
+    try:
+        back = number_from_float(float(value))
+    except (OverflowError, ValueError):
+        return str(value)
+    return value if str(back) == str(value) else str(value)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def _shown(value: CellValue) -> str:
+    shown = number_from_float(value) if isinstance(value, float) and value == value else value
+    text = shown if isinstance(shown, str) else str(shown)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+# Unicode White_Space, what the plan model trims from text. Python's str.isspace() also counts the
+# controls \x1c-\x1f, which the model keeps: using it would turn such a text into a blank cell.
+WHITE_SPACE: Final = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def is_blank(value: CellValue | None) -> bool:
+    return value is None or (isinstance(value, str) and value.strip(WHITE_SPACE) == "")
+
+
+def _decimal(value: CellValue, kind: Kind) -> Decimal | CellError:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return CellError(msg.EXPECT_NUMBER, _shown(value), "a number")
+    if isinstance(value, str):
+        text = value.strip()
+        if kind in MONEY_KINDS or not _DECIMAL_TEXT.match(text):
+            return CellError(msg.EXPECT_NUMBER, _shown(value), "a number")
+        number = Decimal(text)
+    elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return CellError(msg.EXPECT_NUMBER, _shown(value), "a number")
+    else:
+        number = number_from_float(float(value)) if isinstance(value, float) else Decimal(value)
+    low, high = NUMBER_LIMITS[kind]
+    if not low <= number <= high:
+        return CellError(msg.OUT_OF_RANGE, _shown(value), f"from {low:,} to {high:,}")
+    if kind in MONEY_KINDS:
+        try:
+            pence = number.quantize(PENNY)
+        except InvalidOperation:
+            return CellError(msg.EXPECT_PENCE, _shown(value), "e.g. 1234.50")
+        if pence != number:
+            return CellError(msg.EXPECT_PENCE, _shown(value), "e.g. 1234.50")
+        return pence
+    return number
+
+
+def _text(value: CellValue) -> str | CellError:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return CellError(msg.EXPECT_TEXT, _shown(value), "text")
+    return str(number_from_float(float(value)))  # a code typed as a number, e.g. 99 for CCG "99"
+
+
+def _date(value: CellValue) -> date | CellError:
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date()
+    elif isinstance(value, date):
+        return value
+    elif isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    return CellError(msg.EXPECT_DATE, _shown(value), "a date such as 31/03/2015")
+
+
+def _integer(value: CellValue) -> int | CellError:
+    if isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _WHOLE_TEXT.match(value.strip()):
+        number = int(value.strip())
+    else:
+        return CellError(msg.EXPECT_WHOLE, _shown(value), "a whole number")
+    low, high = NUMBER_LIMITS[Kind.INTEGER]
+    if not low <= number <= high:
+        return CellError(msg.OUT_OF_RANGE, _shown(value), f"from {low:,} to {high:,}")
+    return number
+
+
+def parse(value: CellValue | None, kind: Kind) -> Parsed | CellError:
+    """The plan value of one non-formula cell; None for a blank cell."""
+    if type(value) is str and (kind is Kind.TEXT or kind is Kind.CODE):  # most cells: a fast path
+        return value if value.strip(WHITE_SPACE) else None
+    if value is None or is_blank(value):
+        return None
+    if kind in (Kind.TEXT, Kind.CODE):
+        return _text(value)
+    if kind in MONEY_KINDS or kind in (Kind.PERCENT, Kind.QUANTITY):
+        return _decimal(value, kind)
+    if kind is Kind.INTEGER:
+        return _integer(value)
+    if kind is Kind.DATE:
+        return _date(value)
+    if kind is Kind.YESNO:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+            return value.strip().lower() == "yes"
+        return CellError(msg.EXPECT_YESNO, _shown(value), "Yes or No")
+    if isinstance(value, str):  # Kind.YEARS
+        years = [part.strip() for part in value.split(",")]
+        if all(years):
+            return years
+    return CellError(msg.EXPECT_YEARS, _shown(value), "e.g. 2014-15, 2015-16")

@@ -1,0 +1,70 @@
+"""python-calamine behind one small typed door: open a workbook, read a sheet's cells and merged ranges.
+
+Anything calamine raises on a damaged file — including a Rust panic, which Python sees as a
+BaseException — becomes InputRejected, so the importer never fails with anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import BytesIO
+from typing import TypeVar
+
+from python_calamine import CalamineWorkbook
+
+from carepool.io.excel import messages as msg
+from carepool.io.excel.cells import CellValue
+from carepool.io.excel.package import Area
+from carepool.problems import InputRejected, Problem
+
+T = TypeVar("T")
+
+
+def guarded(what: str, call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # calamine errors and Rust panics alike mean a damaged file
+        detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise InputRejected([Problem("file", what, msg.UNREADABLE, detail)]) from None
+
+
+@dataclass(slots=True)
+class Sheet:
+    rows: list[list[CellValue]]
+    merged: list[Area]  # from the sheet's XML (calamine's merged_cell_ranges re-reads every sheet)
+
+    def value(self, row: int, col: int) -> CellValue | None:
+        if row < 1 or col < 1:
+            return None
+        if row - 1 < len(self.rows):
+            cells = self.rows[row - 1]
+            if col - 1 < len(cells):
+                return cells[col - 1]
+        return None
+
+
+class Grid:
+    """Sheets read on first use, each once."""
+
+    def __init__(self, raw: bytes, origin: str, before_load: Callable[[str], list[Area]]) -> None:
+        self.origin = origin
+        self.before_load = before_load  # the safety check a sheet must pass before calamine reads it
+        self.book = guarded(origin, lambda: CalamineWorkbook.from_filelike(BytesIO(raw)))
+        self.names = set(guarded(origin, lambda: self.book.sheet_names))
+        self._sheets: dict[str, Sheet] = {}
+
+    def sheet(self, name: str) -> Sheet:
+        if name not in self._sheets:
+            merged = self.before_load(name)
+            rows = guarded(f"{self.origin} (sheet {name})", lambda: self._load(name))
+            self._sheets[name] = Sheet(rows, merged)
+        return self._sheets[name]
+
+    def _load(self, name: str) -> list[list[CellValue]]:
+        return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    def close(self) -> None:
+        guarded(self.origin, self.book.close)

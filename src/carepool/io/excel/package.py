@@ -1,0 +1,316 @@
+"""The first stage of reading a workbook: is this a safe, whole .xlsx file, before any parser sees it.
+
+Checks, in order: size; the zip signature (naming .xls and CSV files renamed to .xlsx); that the zip
+opens; that no part expands beyond what it declares or beyond the limits (zip bombs), by inflating every
+part ourselves with a cap; that no sheet's cells span an area so large that a dense reader would exhaust
+memory (python-calamine allocates rows × columns, and one cell at XFD1048576 aborts the process). On the
+way it collects what python-calamine does not expose: sheet parts, defined names, and cells whose formula
+has no saved value.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Final
+from xml.etree import ElementTree
+
+from carepool.io.excel import messages as msg
+from carepool.problems import InputRejected, Problem
+
+MAX_FILE_BYTES: Final = 20 * 1024 * 1024
+MAX_PARTS: Final = 2000
+MAX_PART_BYTES: Final = 64 * 1024 * 1024
+MAX_TOTAL_BYTES: Final = 160 * 1024 * 1024
+MAX_RATIO: Final = 250  # only for parts over RATIO_FLOOR; small XML parts compress very well
+RATIO_FLOOR: Final = 1024 * 1024
+MAX_SHEET_CELLS: Final = 4_000_000  # rows × columns of a sheet's used area
+
+OLE_SIGNATURE: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE: Final = b"PK\x03\x04"
+MAIN_NS: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL_NS: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+_ANY_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]{1,7})"')
+# A cell or row that omits its address, or whose first attribute is not its address.
+_IRREGULAR = re.compile(rb"<(?:c|row)(?:>|/>|\s(?!r=))")
+# An address beyond column Z or row 99,999 (``r="`` also ends other attributes: false alarms only).
+_FAR = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]?[0-9]{6})')
+FAST_BOUND: Final = 99_999 * 26  # the extent of a regular sheet with no far address
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*?>(.*?)</(?:\w+:)?c>", re.S
+)
+_CELL_OPEN = re.compile(rb"<(?:\w+:)?c\s([^>]*)>")
+_REF_ATTR = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_VALUE = re.compile(rb"<(?:\w+:)?v>")
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_MERGE = re.compile(
+    rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"'
+)
+_REF: Final = re.compile(
+    r"^(?:'((?:[^']|'')+)'|([^!'\s]+))!\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A rectangle of cells, 1-based and inclusive."""
+
+    sheet: str
+    row1: int
+    col1: int
+    row2: int
+    col2: int
+
+
+def parse_reference(text: str) -> Area | None:
+    """``'Sheet name'!$A$5:$H$30`` (a defined name's reference) as an Area; None if it is not one."""
+    match = _REF.match(text.strip())
+    if match is None:
+        return None
+    quoted, bare, c1, r1, c2, r2 = match.groups()
+    sheet = quoted.replace("''", "'") if quoted is not None else bare
+    col1, row1 = column_number(c1), int(r1)
+    col2, row2 = (column_number(c2), int(r2)) if c2 and r2 else (col1, row1)
+    return Area(sheet, min(row1, row2), min(col1, col2), max(row1, row2), max(col1, col2))
+
+
+@dataclass(frozen=True, slots=True)
+class SheetFacts:
+    no_value: dict[str, str]  # cell → why its value cannot be read (calamine shows these as blank)
+    merged: list[Area]
+
+
+@dataclass(slots=True)
+class Package:
+    """What stage one learnt about a workbook that passed it; sheets are checked when first needed."""
+
+    raw: bytes
+    origin: str
+    sheet_names: list[str]
+    names: dict[str, str]  # global defined name → its reference text
+    sheet_parts: dict[str, bytes]
+    _checked: dict[str, SheetFacts] = field(default_factory=dict)
+
+    def merged(self, name: str) -> list[Area]:
+        return self.check_sheet(name).merged
+
+    def check_sheet(self, name: str) -> SheetFacts:
+        """Refuse a sheet too large to read densely; say which cells are merged or lack a saved value.
+
+        Call before any reader loads the sheet.
+        """
+        if name not in self._checked:
+            data = self.sheet_parts.get(name)
+            if data is None:
+                raise _reject(f"{self.origin} (sheet {name})", msg.MISSING_PART, "", name)
+            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                raise _reject(f"{self.origin} (sheet {name})", msg.DTD_FOUND)
+            extent = sheet_extent(data)
+            if extent > MAX_SHEET_CELLS:
+                raise _reject(name, msg.SHEET_TOO_LARGE, f"{extent:,} cells", f"at most {MAX_SHEET_CELLS:,}")
+            merged = [
+                Area(name, int(r1), column_number(c1), int(r2 or r1), column_number(c2 or c1))
+                for c1, r1, c2, r2 in (_MERGE.findall(data) if b"mergeCell" in data else [])
+            ]
+            no_value = dict.fromkeys(_error_cells(data), msg.ERROR_VALUE)
+            no_value.update(dict.fromkeys(_formulas_without_value(data), msg.FORMULA_NO_VALUE))
+            self._checked[name] = SheetFacts(no_value, merged)
+        return self._checked[name]
+
+
+def column_number(letters: bytes | str) -> int:
+    text = letters.decode() if isinstance(letters, bytes) else letters
+    number = 0
+    for ch in text:
+        number = number * 26 + (ord(ch) - 64)
+    return number
+
+
+def _reject(location: str, message: str, found: str = "", expected: str = "") -> InputRejected:
+    return InputRejected([Problem("file", location, message, found, expected)])
+
+
+def _sniff(raw: bytes, origin: str) -> None:
+    if not raw:
+        raise _reject(origin, msg.EMPTY_FILE)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _reject(origin, msg.TOO_LARGE, f"{len(raw):,} bytes", f"at most {MAX_FILE_BYTES:,} bytes")
+    if raw.startswith(ZIP_SIGNATURE):
+        return
+    if raw.startswith(OLE_SIGNATURE):
+        raise _reject(origin, msg.NOT_XLSX_XLS, "an Excel 97-2003 (.xls) file", "an .xlsx workbook")
+    head = raw[:4096]
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            texty = exc.start > len(head) - 4  # only a character cut at the 4 KB boundary
+        else:
+            texty = True
+        if texty:
+            raise _reject(origin, msg.NOT_XLSX_TEXT, "text", "an .xlsx workbook")
+    raise _reject(origin, msg.NOT_XLSX, repr(raw[:8]), "an .xlsx workbook (a zip file starting PK)")
+
+
+def _inflate(raw: bytes, info: zipfile.ZipInfo, origin: str) -> bytes:
+    """Inflate one part from the raw bytes, refusing any that expands past its declared size."""
+    where = f"{origin} ({info.filename})"
+    start = info.header_offset
+    header = raw[start : start + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or header[:4] != ZIP_SIGNATURE:
+        raise _reject(where, msg.BROKEN_ZIP)
+    fields = _LOCAL_HEADER.unpack(header)
+    data_start = start + _LOCAL_HEADER.size + fields[9] + fields[10]
+    packed = raw[data_start : data_start + info.compress_size]
+    if len(packed) != info.compress_size:
+        raise _reject(where, msg.BROKEN_ZIP)
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = packed
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        try:
+            data = inflater.decompress(packed, info.file_size + 1)
+        except zlib.error:
+            raise _reject(where, msg.BROKEN_ZIP) from None
+        if len(data) > info.file_size or inflater.unconsumed_tail:
+            raise _reject(where, msg.PART_TOO_LARGE, "more than it declares", f"{info.file_size:,} bytes")
+    else:
+        raise _reject(where, msg.NOT_XLSX, f"compression method {info.compress_type}", "deflate")
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise _reject(where, msg.BROKEN_ZIP)
+    return data
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], origin: str) -> None:
+    if len(infos) > MAX_PARTS:
+        raise _reject(origin, msg.TOO_MANY_PARTS, f"{len(infos):,} parts", f"at most {MAX_PARTS:,}")
+    total = 0
+    for info in infos:
+        where = f"{origin} ({info.filename})"
+        if info.file_size > MAX_PART_BYTES:
+            raise _reject(where, msg.PART_TOO_LARGE, f"{info.file_size:,} bytes", f"≤ {MAX_PART_BYTES:,}")
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise _reject(where, msg.RATIO_TOO_HIGH, f"{ratio:,} to 1", f"at most {MAX_RATIO} to 1")
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise _reject(origin, msg.TOTAL_TOO_LARGE, f"{total:,} bytes", f"at most {MAX_TOTAL_BYTES:,} bytes")
+
+
+def _xml(data: bytes, where: str) -> ElementTree.Element:
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise _reject(where, msg.DTD_FOUND)
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        raise _reject(where, msg.BROKEN_ZIP) from None
+
+
+def sheet_extent(data: bytes) -> int:
+    """An upper bound on rows × columns of the area a dense reader would allocate for this sheet.
+
+    Fast path for what Excel, LibreOffice and openpyxl write (every cell and row addressed, ``r`` first);
+    anything else is counted the slow way, including cells and rows that omit their address.
+    """
+    regular = b"<sheetData" in data and not _IRREGULAR.search(data)  # unprefixed, every tag addressed
+    if regular and not _FAR.search(data):
+        return FAST_BOUND
+    if regular:
+        refs = set(_ANY_CELL_REF.findall(data))
+        rows_extra = cols_extra = 0
+        row_refs: set[bytes] = set()
+    else:
+        all_refs = _ANY_CELL_REF.findall(data)
+        refs = set(all_refs)
+        rows = _ROW_REF.findall(data)
+        row_refs = set(rows)
+        cols_extra = len(_CELL_TAG.findall(data)) - len(all_refs)
+        rows_extra = len(_ROW_TAG.findall(data)) - len(rows)
+    max_col = max((column_number(c) for c in {c for c, _ in refs}), default=0) + cols_extra
+    max_row = max(map(int, {r for _, r in refs} | row_refs), default=0) + rows_extra
+    return max_row * max_col
+
+
+def _error_cells(data: bytes) -> set[str]:
+    """Cells holding an Excel error such as #N/A (type ``e``)."""
+    if b't="e"' not in data:
+        return set()
+    found: set[str] = set()
+    for attrs in _CELL_OPEN.findall(data):
+        ref = _REF_ATTR.search(attrs) if b't="e"' in attrs else None
+        if ref is not None:
+            found.add(ref.group(1).decode())
+    return found
+
+
+def _formulas_without_value(data: bytes) -> set[str]:
+    unprefixed = b"<sheetData" in data
+    if (b"<f" not in data and (unprefixed or b":f" not in data)) or not _FORMULA.search(data):
+        return set()
+    if unprefixed:
+        return _unprefixed_formulas_without_value(data)
+    return {
+        ref.decode()
+        for ref, body in _FORMULA_CELL.findall(data)
+        if _FORMULA.search(body) and not _VALUE.search(body)
+    }
+
+
+def _unprefixed_formulas_without_value(data: bytes) -> set[str]:
+    """The same, visiting only the cells that hold a formula (a sheet may have a few among thousands)."""
+    found: set[str] = set()
+    at = data.find(b"<f")
+    while at != -1:
+        if data[at + 2 : at + 3] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):
+            start = data.rfind(b"<c", 0, at)
+            end = data.find(b"</c>", at)
+            cell = data[start : end if end != -1 else len(data)]
+            ref = _REF_ATTR.search(cell, 0, cell.find(b">"))
+            if ref is not None and not _VALUE.search(cell):
+                found.add(ref.group(1).decode())
+        at = data.find(b"<f", at + 2)
+    return found
+
+
+def open_package(raw: bytes, origin: str) -> Package:
+    """Stage one. Raises InputRejected (stage "file") on the first thing that makes the file unsafe."""
+    _sniff(raw, origin)
+    try:
+        archive = zipfile.ZipFile(BytesIO(raw))
+        infos = archive.infolist()
+    except Exception:  # zipfile raises many kinds on damaged input; all mean the same to a person
+        raise _reject(origin, msg.BROKEN_ZIP) from None
+    _check_sizes(infos, origin)
+    parts = {info.filename: _inflate(raw, info, origin) for info in infos if not info.is_dir()}
+    for needed in ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        if needed not in parts:
+            raise _reject(origin, msg.MISSING_PART, "", needed)
+    workbook = _xml(parts["xl/workbook.xml"], f"{origin} (xl/workbook.xml)")
+    rels = _xml(parts["xl/_rels/workbook.xml.rels"], f"{origin} (xl/_rels/workbook.xml.rels)")
+    targets = {rel.get("Id", ""): rel.get("Target", "") for rel in rels.iter(f"{PKG_REL_NS}Relationship")}
+    sheet_parts: dict[str, str] = {}
+    for sheet in workbook.iter(f"{MAIN_NS}sheet"):
+        target = targets.get(sheet.get(f"{REL_NS}id", ""), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        sheet_parts[sheet.get("name", "")] = part
+    names = {
+        dn.get("name", ""): (dn.text or "").strip()
+        for dn in workbook.iter(f"{MAIN_NS}definedName")
+        if dn.get("localSheetId") is None
+    }
+    sheets: dict[str, bytes] = {}
+    for name, part in sheet_parts.items():
+        if part not in parts:
+            raise _reject(f"{origin} (sheet {name})", msg.MISSING_PART, "", part)
+        sheets[name] = parts[part]
+    return Package(raw, origin, list(sheet_parts), names, sheets)

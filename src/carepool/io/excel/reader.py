@@ -1,0 +1,380 @@
+"""Read a filled planning template back into a plan, in stages that stop early on the wrong file.
+
+1. file — size, type, zip safety (``package.py``);
+2. template — the TemplateId and TemplateVersion cells name a template version carepool knows;
+3. structure — every defined name of that version's config resolves, headings are unchanged;
+4. cells — each input cell holds the kind of value its column expects (no merged input cells, no
+   formula without a saved value, numbers in range, pounds and pence);
+5. plan — the plan model's rules, then every reference resolves (``reference_problems``).
+
+Every problem names ``Sheet!Cell``, what was found and what was expected; identical problems in
+consecutive rows of a column are merged ("Contributions!F12 to F20"). All or nothing: a plan, or
+InputRejected with every problem of the first stage that had any.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from openpyxl.utils import get_column_letter
+from pydantic import BaseModel, ValidationError
+
+from carepool.io.excel import messages as msg
+from carepool.io.excel.cells import WHITE_SPACE, CellError, CellValue, is_blank, parse
+from carepool.io.excel.config import (
+    CURRENT,
+    PLAN_TEMPLATE_V1,
+    TEMPLATE_ID_NAME,
+    TEMPLATE_VERSION_NAME,
+    TEMPLATES,
+    FieldSpec,
+    Kind,
+    TableSpec,
+    TemplateConfig,
+)
+from carepool.io.excel.grid import Grid, Sheet
+from carepool.io.excel.mapping import Built, SourceRow, cells_to_data
+from carepool.io.excel.package import MAX_FILE_BYTES, Area, Package, open_package, parse_reference
+from carepool.io.plan_json import problems_from_validation, reference_problems
+from carepool.model.plan import Plan
+from carepool.problems import InputRejected, Problem
+
+M = TypeVar("M", bound=BaseModel)
+STAGES: Final = ("file", "template", "structure", "cell", "schema", "reference")
+_ADDRESS: Final = re.compile(r"^(.*)!([A-Z]{1,3})([0-9]+)$")
+_PATH_PART: Final = re.compile(r"\.[^.\[]+|\[\d+\]")
+
+
+def address(sheet: str, row: int, col: int) -> str:
+    return f"{sheet}!{get_column_letter(col)}{row}"
+
+
+def _area_text(area: Area) -> str:
+    first = f"{get_column_letter(area.col1)}{area.row1}"
+    last = f"{get_column_letter(area.col2)}{area.row2}"
+    return msg.range_text(area.sheet, first, last)
+
+
+def _overlaps(a: Area, b: Area) -> bool:
+    return a.row1 <= b.row2 and b.row1 <= a.row2 and a.col1 <= b.col2 and b.col1 <= a.col2
+
+
+# --- merging and sorting problems ------------------------------------------------------------------
+
+
+def _consecutive(rows: list[int]) -> list[tuple[int, int]]:
+    """[12, 13, 14, 20] → [(12, 14), (20, 20)]."""
+    spans: list[tuple[int, int]] = []
+    for row in rows:
+        if spans and spans[-1][1] == row - 1:
+            spans[-1] = (spans[-1][0], row)
+        else:
+            spans.append((row, row))
+    return spans
+
+
+def merge_problems(problems: Iterable[Problem], sheet_order: list[str]) -> list[Problem]:
+    """De-duplicate, merge identical problems in consecutive rows of one column, sort by place."""
+    keyed: list[tuple[tuple[Any, ...], Problem]] = []
+    runs: dict[tuple[str, ...], list[int]] = {}
+    for p in dict.fromkeys(problems):
+        m = _ADDRESS.match(p.location)
+        if m is None:
+            keyed.append(((STAGES.index(p.stage) if p.stage in STAGES else 9, -1, 0, "", p.location), p))
+            continue
+        sheet, col = m.group(1), m.group(2)
+        runs.setdefault((p.stage, sheet, col, p.message, p.found, p.expected), []).append(int(m.group(3)))
+    for (stage, sheet, col, message, found, expected), rows in runs.items():
+        for start, end in _consecutive(sorted(set(rows))):
+            where = msg.range_text(sheet, f"{col}{start}", f"{col}{end}")
+            order = sheet_order.index(sheet) if sheet in sheet_order else len(sheet_order)
+            key = (STAGES.index(stage) if stage in STAGES else 9, order, start, f"{len(col):02d}{col}", where)
+            keyed.append((key, Problem(stage, where, message, found, expected)))
+    return [p for _, p in sorted(keyed, key=lambda kp: kp[0])]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadCells:
+    fields: dict[str, Any]
+    field_cells: dict[str, str]
+    tables: dict[str, list[SourceRow]]
+
+
+# --- the reader ------------------------------------------------------------------------------------
+
+
+class WorkbookReader:
+    def __init__(self, package: Package, origin: str) -> None:
+        self.package = package
+        self.origin = origin
+        self.grid = Grid(package.raw, origin, package.merged)
+        self.problems: list[Problem] = []
+
+    def fail_if_any(self) -> None:
+        if self.problems:
+            raise InputRejected(merge_problems(self.problems, self.package.sheet_names))
+
+    def add(self, stage: str, where: str, message: str, found: str = "", expected: str = "") -> None:
+        self.problems.append(Problem(stage, where, message, found, expected))
+
+    def area(self, name: str, stage: str = "structure") -> Area | None:
+        ref = self.package.names.get(name)
+        if ref is None:
+            self.add(stage, f"defined name {name}", msg.NAME_MISSING, "", name)
+            return None
+        area = parse_reference(ref)
+        if area is None:
+            self.add(stage, f"defined name {name}", msg.NAME_BROKEN, ref, "a range such as Sheet!$A$5:$H$30")
+            return None
+        if area.sheet not in self.grid.names:
+            self.add(stage, f"defined name {name}", msg.SHEET_MISSING, area.sheet, "a sheet of the template")
+            return None
+        return area
+
+    def sheet(self, area: Area) -> Sheet:
+        return self.grid.sheet(area.sheet)
+
+    # stage 2
+    def identify(self) -> TemplateConfig:
+        id_area = self.area(TEMPLATE_ID_NAME, "template")
+        version_area = self.area(TEMPLATE_VERSION_NAME, "template")
+        if id_area is None or version_area is None:
+            raise InputRejected([Problem("template", self.origin, msg.NOT_A_TEMPLATE)])
+        template_id = self.sheet(id_area).value(id_area.row1, id_area.col1)
+        version = parse(self.sheet(version_area).value(version_area.row1, version_area.col1), Kind.INTEGER)
+        id_cell = address(id_area.sheet, id_area.row1, id_area.col1)
+        version_cell = address(version_area.sheet, version_area.row1, version_area.col1)
+        if not isinstance(template_id, str) or template_id.strip() not in CURRENT:
+            known = ", ".join(sorted(CURRENT))
+            raise InputRejected(
+                [Problem("template", id_cell, msg.UNKNOWN_TEMPLATE, repr(template_id), known)]
+            )
+        current = CURRENT[template_id.strip()]
+        config = TEMPLATES.get((current.template_id, version)) if isinstance(version, int) else None
+        if config is None:
+            found = version.found if isinstance(version, CellError) else str(version)
+            message = msg.old_version(current.template_id, found, current.version)
+            raise InputRejected(
+                [Problem("template", version_cell, message, found, f"version {current.version}")]
+            )
+        return config
+
+    # stage 3
+    def structure(self, config: TemplateConfig) -> tuple[dict[str, Area], dict[str, Area]]:
+        fields: dict[str, Area] = {}
+        for f in config.fields():
+            area = self.area(f.name)
+            if area is not None:
+                fields[f.name] = area
+        tables: dict[str, Area] = {}
+        for spec in config.tables:
+            area = self.area(spec.name)
+            if area is None:
+                continue
+            if area.col2 - area.col1 + 1 != len(spec.columns):
+                where = _area_text(area)
+                self.add(
+                    "structure",
+                    where,
+                    msg.WRONG_COLUMNS,
+                    f"{area.col2 - area.col1 + 1} columns",
+                    f"{len(spec.columns)} columns: " + ", ".join(c.header for c in spec.columns),
+                )
+                continue
+            if area.row1 < 2:
+                headings = ", ".join(c.header for c in spec.columns)
+                self.add("structure", _area_text(area), msg.WRONG_HEADER, "no heading row", headings)
+                continue
+            sheet = self.sheet(area)
+            for i, column in enumerate(spec.columns):
+                found = sheet.value(area.row1 - 1, area.col1 + i)
+                if not isinstance(found, str) or found.strip() != column.header:
+                    self.add(
+                        "structure",
+                        address(area.sheet, area.row1 - 1, area.col1 + i),
+                        msg.WRONG_HEADER,
+                        repr(found),
+                        repr(column.header),
+                    )
+            tables[spec.name] = area
+        self.fail_if_any()
+        return fields, tables
+
+    # stage 4
+    def value(self, where: str, raw: CellValue | None, kind: Kind, required: bool, no_value: str) -> Any:
+        if no_value:
+            found = "a formula" if no_value == msg.FORMULA_NO_VALUE else "an error value"
+            self.add("cell", where, no_value, found, "a value")
+            return None
+        value = parse(raw, kind)
+        if isinstance(value, CellError):
+            self.add("cell", where, value.message, value.found, value.expected)
+            return None
+        if value is None and required:
+            self.add("cell", where, msg.REQUIRED, "a blank cell", "a value")
+        return value
+
+    def merged(self, sheet: Sheet, area: Area) -> bool:
+        hits = [m for m in sheet.merged if _overlaps(m, area)]
+        for m in hits:
+            self.add("cell", _area_text(m), msg.MERGED, "merged cells", "one value per cell")
+        return bool(hits)
+
+    def read_fields(
+        self, specs: Iterable[FieldSpec], areas: dict[str, Area]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        values: dict[str, Any] = {}
+        cells: dict[str, str] = {}
+        for f in specs:
+            area = areas[f.name]
+            sheet = self.sheet(area)
+            cells[f.name] = address(area.sheet, area.row1, area.col1)
+            if not self.merged(sheet, Area(area.sheet, area.row1, area.col1, area.row1, area.col1)):
+                no_value = self.package.check_sheet(area.sheet).no_value.get(
+                    cells[f.name].partition("!")[2], ""
+                )
+                raw = sheet.value(area.row1, area.col1)
+                values[f.name] = self.value(cells[f.name], raw, f.kind, f.required, no_value)
+        return values, cells
+
+    def read_table(self, spec: TableSpec, area: Area, max_rows: int) -> list[SourceRow]:
+        sheet = self.sheet(area)
+        if self.merged(sheet, area):
+            return []
+        out: list[SourceRow] = []
+        no_values = self.package.check_sheet(area.sheet).no_value
+        width = len(spec.columns)
+        columns = [(c.key, c.kind, c.required, c.kind in (Kind.TEXT, Kind.CODE)) for c in spec.columns]
+        prefixes = [f"{area.sheet}!{get_column_letter(area.col1 + i)}" for i in range(width)]
+        for row in range(area.row1, min(area.row2, len(sheet.rows)) + 1):
+            line = sheet.rows[row - 1][area.col1 - 1 : area.col1 - 1 + width]
+            if line.count("") == len(line) and not no_values:
+                continue  # the fast path for the many blank rows left for input
+            addresses = [f"{prefix}{row}" for prefix in prefixes]
+            unread = {
+                a: no_values[a.partition("!")[2]] for a in addresses if a.partition("!")[2] in no_values
+            }
+            if not unread and all(is_blank(v) for v in line):
+                continue
+            if len(out) >= max_rows:
+                self.add(
+                    "structure",
+                    _area_text(area),
+                    msg.TOO_MANY_ROWS,
+                    f"more than {max_rows:,} rows",
+                    f"at most {max_rows:,}",
+                )
+                return out
+            line += [""] * (width - len(line))
+            values: dict[str, Any] = {}
+            for (key, kind, required, texty), raw, where in zip(columns, line, addresses, strict=True):
+                if texty and type(raw) is str and raw.strip(WHITE_SPACE) and where not in unread:
+                    values[key] = raw  # most cells: text as it is (the full path below says the same)
+                else:
+                    values[key] = self.value(where, raw, kind, required, unread.get(where, ""))
+            out.append(SourceRow(values, {c.key: w for c, w in zip(spec.columns, addresses, strict=True)}))
+        return out
+
+    # stage 5
+    def locate(self, where: dict[str, str], path: str) -> str:
+        parts = _PATH_PART.findall("." + path) if path else []
+        while parts:
+            candidate = "".join(parts).lstrip(".")
+            if candidate in where:
+                return where[candidate]
+            parts.pop()
+        return path
+
+    def read_cells(self, config: TemplateConfig) -> ReadCells:
+        """Stages 3 and 4 for any template: every field and table row, typed, with its cell."""
+        field_areas, table_areas = self.structure(config)
+        fields, field_cells = self.read_fields(config.fields(), field_areas)
+        tables = {
+            spec.name: self.read_table(spec, table_areas[spec.name], config.max_rows)
+            for spec in config.tables
+        }
+        return ReadCells(fields, field_cells, tables)
+
+    def validated(self, model: type[M], built: Built) -> M:
+        """Stage 5: the model's own rules, each problem placed at the cell its value came from."""
+        self.problems += built.problems
+        reported = {p.location for p in self.problems}
+        try:
+            document = model.model_validate(built.data)
+        except ValidationError as exc:
+            for p in problems_from_validation(exc):
+                where = self.locate(built.where, p.location)
+                if where not in reported:
+                    message, expected = msg.friendly(p.message, p.expected)
+                    self.add("schema", where, message, p.found, expected)
+            self.fail_if_any()
+            raise InputRejected(problems_from_validation(exc)) from None
+        self.fail_if_any()
+        return document
+
+    def read_plan(self, config: TemplateConfig) -> Plan:
+        if config.template_id != PLAN_TEMPLATE_V1.template_id:
+            raise self.wrong_template(config, PLAN_TEMPLATE_V1)
+        cells = self.read_cells(config)
+        built = cells_to_data(cells.fields, cells.field_cells, cells.tables)
+        plan = self.validated(Plan, built)
+        for p in reference_problems(plan):
+            self.add(p.stage, self.locate(built.where, p.location), p.message, p.found, p.expected)
+        self.fail_if_any()
+        return plan
+
+    def wrong_template(self, config: TemplateConfig, expected: TemplateConfig) -> InputRejected:
+        area = self.area(TEMPLATE_ID_NAME, "template")
+        where = address(area.sheet, area.row1, area.col1) if area else self.origin
+        message = msg.wrong_template(config.title.lower(), expected.title.lower())
+        return InputRejected([Problem("template", where, message, config.template_id, expected.template_id)])
+
+    def close(self) -> None:
+        self.grid.close()
+
+
+def open_workbook(raw: bytes, origin: str) -> tuple[WorkbookReader, TemplateConfig]:
+    """Stages 1 and 2: a safe workbook, and the template version it says it is."""
+    reader = WorkbookReader(open_package(raw, origin), origin)
+    try:
+        return reader, reader.identify()
+    except BaseException:
+        reader.close()
+        raise
+
+
+def read_plan_workbook(raw: bytes, origin: str = "workbook") -> Plan:
+    """Read a planning template; InputRejected lists every problem of the first failing stage."""
+    reader, config = open_workbook(raw, origin)
+    try:
+        return reader.read_plan(config)
+    finally:
+        reader.close()
+
+
+def read_file_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputRejected(
+                [
+                    Problem(
+                        "file",
+                        str(path),
+                        msg.TOO_LARGE,
+                        f"{size:,} bytes",
+                        f"at most {MAX_FILE_BYTES:,} bytes",
+                    )
+                ]
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputRejected([Problem("file", str(path), f"cannot read the file: {exc.strerror}")]) from None
+
+
+def read_plan_file(path: Path) -> Plan:
+    return read_plan_workbook(read_file_bytes(path), path.name)

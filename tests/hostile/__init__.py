@@ -1,0 +1,1 @@
+"""Builders of malformed and hostile workbooks for the template importer's tests."""
