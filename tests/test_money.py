@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carepool.money import (
+    MAX_AMOUNT,
     PENNY,
     POUND,
     THOUSAND,
@@ -38,7 +39,32 @@ def test_to_money_accepts_what_people_type(text: str, expected: str) -> None:
     assert to_money(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("bad", [0.1, "12.345", "abc", "NaN", "Infinity", True, None, [1]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        0.1,
+        "12.345",
+        "abc",
+        "NaN",
+        "Infinity",
+        True,
+        None,
+        [1],
+        "1,23",
+        "12,34,5",
+        "1 2 3",
+        "1_000",
+        "٣",
+        "1e30",
+        Decimal("1e30"),
+        Decimal("1e400"),
+        10**29,
+        "£",
+        "",
+        "--5",
+        "1.2.3",
+    ],
+)
 def test_to_money_refuses_inexact_or_non_money(bad: object) -> None:
     with pytest.raises(MoneyError):
         to_money(bad)
@@ -96,3 +122,24 @@ def test_apportion_refuses_bad_input() -> None:
         apportion(Decimal("10"), [Decimal("0"), Decimal("0")])
     with pytest.raises(ValueError):
         apportion(Decimal("10.5"), [Decimal("1")], POUND)
+
+
+amounts = st.integers(min_value=-(10**14), max_value=10**14).map(lambda p: Decimal(p) / 100)
+
+
+@given(amounts)
+def test_to_money_reads_back_every_way_it_is_written(amount: Decimal) -> None:
+    sign = "-" if amount < 0 else ""
+    for text in (f"{amount}", f"{amount:,.2f}", f"{sign}£{abs(amount):,.2f}", f"  {amount:.2f}  "):
+        assert to_money(text) == amount, text
+    if amount < 0:
+        assert to_money(f"({abs(amount):,.2f})") == amount
+
+
+@given(st.one_of(st.text(max_size=30), st.decimals(allow_nan=True), st.integers(), st.floats()))
+def test_to_money_only_ever_raises_money_error(value: object) -> None:
+    try:
+        result = to_money(value)
+    except MoneyError:
+        return
+    assert result == result.quantize(PENNY) and abs(result) <= MAX_AMOUNT

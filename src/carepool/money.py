@@ -11,8 +11,9 @@ Rules (one per kind of output; see README "Money"):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 PENNY = Decimal("0.01")
@@ -29,10 +30,17 @@ class MoneyError(ValueError):
     """A value that cannot be money (a float, too many decimal places, not a number)."""
 
 
-def to_money(value: object) -> Decimal:
-    """Parse a value into exact pounds. Accepts Decimal, int and strings such as ``"£1,234.50"``.
+# What people type: 1234.5, 1,234.50, £1,234.50, -5, (12.00). Commas only as thousands separators, so a
+# mistyped "1,23" is refused rather than read as 123; ASCII digits only.
+_MONEY_TEXT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$", re.ASCII)
+MAX_AMOUNT = Decimal("1000000000000")  # £1 trillion: far above any fund, far below Decimal's limits
 
-    Floats are refused: they cannot hold pence exactly.
+
+def to_money(value: object) -> Decimal:
+    """Parse a value into exact pounds. Accepts Decimal, int and text such as ``"£1,234.50"``.
+
+    Floats are refused (they cannot hold pence exactly), as are more than two decimal places, text that is
+    not an amount, and magnitudes beyond ``MAX_AMOUNT``. Every refusal is a ``MoneyError``.
     """
     if isinstance(value, bool):
         raise MoneyError("expected an amount of money, found true/false")
@@ -43,24 +51,35 @@ def to_money(value: object) -> Decimal:
     elif isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("£", "").replace(" ", "")
-        negative = text.startswith("(") and text.endswith(")")
-        if negative:
-            text = text[1:-1]
-        try:
-            amount = Decimal(text)
-        except InvalidOperation as exc:
-            raise MoneyError(f"expected an amount in pounds such as 1234.50, found {value!r}") from exc
-        if negative:
-            amount = -amount
+        amount = _parse_text(value)
     else:
         raise MoneyError(f"expected an amount of money, found {type(value).__name__}")
     if not amount.is_finite():
-        raise MoneyError(f"expected a finite amount, found {value!r}")
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2 and amount != amount.quantize(PENNY):
-        raise MoneyError(f"amounts are pounds and pence (at most 2 decimal places), found {value!r}")
+        raise MoneyError(f"expected a finite amount, found {_show(value)}")
+    if abs(amount) > MAX_AMOUNT:
+        raise MoneyError(f"{_show(value)} is not a plausible amount (the limit is {fmt_pounds(MAX_AMOUNT)})")
+    if amount != amount.quantize(PENNY, rounding=ROUND_DOWN):
+        raise MoneyError(f"amounts are pounds and pence (at most 2 decimal places), found {_show(value)}")
     return amount.quantize(PENNY)
+
+
+def _show(value: object) -> str:
+    text = repr(value) if not isinstance(value, Decimal) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _parse_text(value: str) -> Decimal:
+    text = value.strip()
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1].strip()
+    if text.startswith("-£"):
+        text = "-" + text[2:]
+    text = text.removeprefix("£").strip()
+    if not _MONEY_TEXT.match(text):
+        raise MoneyError(f"expected an amount in pounds such as 1234.50 or £1,234.50, found {_show(value)}")
+    amount = Decimal(text.replace(",", ""))
+    return -amount if negative else amount
 
 
 def round_to(amount: Decimal, unit: Decimal) -> Decimal:

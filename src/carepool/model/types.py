@@ -5,13 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from carepool.money import to_money
 
 
 def _money_in(value: Any) -> Any:
-    return to_money(value)
+    amount = to_money(value)
+    if amount < 0:
+        raise ValueError(f"amounts in a plan cannot be negative, found {amount}")
+    return amount
 
 
 def _pct_in(value: Any) -> Any:
@@ -49,6 +52,9 @@ Percent = Annotated[
     BeforeValidator(_pct_in),
     AfterValidator(_pct_range),
     PlainSerializer(lambda d: str(d), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^(100(\.0+)?|\d{1,2}(\.\d+)?)$", "description": "0 to 100"}
+    ),
 ]
 
 Quantity = Annotated[
