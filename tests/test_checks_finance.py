@@ -230,3 +230,17 @@ def test_fin008_stream_paid_by_the_wrong_kind_of_partner() -> None:
     assert (f.severity, f.location) == (Severity.ERROR, f"contributions[{i}].partner")
     assert "upper tier council" in f.message and "only CCG partners" in f.message
     assert "£8,000,000.00" in f.message
+
+
+def test_fin009_a_duplicated_minimum_row_is_an_error_and_fin001_counts_both() -> None:
+    plan = small_plan()
+    duplicated = plan.minimums[0]
+    plan = plan.model_copy(update={"minimums": [*plan.minimums, duplicated]})
+    dupes = findings(plan, "FIN-009")
+    assert [(f.code, f.severity, f.location) for f in dupes] == [
+        ("FIN-009", Severity.ERROR, f"minimums[{len(plan.minimums) - 1}]")
+    ]
+    assert "minimums[0]" in dupes[0].message
+    short = findings(plan, "FIN-001")
+    assert [f.location for f in short] == ["minimums[0]"]
+    assert f"short by £{duplicated.amount:,.2f}" in short[0].message

@@ -330,7 +330,7 @@ def minimums_for_area(rows: Iterable[MinimumRow], area: str) -> list[Minimum]:
 def minimum_position(plan: Plan, pack: PolicyPack) -> list[MinimumPosition]:
     """Per (partner, stream, year): minimum, money pooled, money aligned, shortfall.
 
-    Every key with a minimum or a contribution appears; duplicate minimum rows add up (a separate check
+    Every key with a minimum or a contribution appears; duplicate minimum rows add up (check FIN-009
     reports them). Sorted by partner, stream, year.
     """
     arrangement = {p.id: p.arrangement for p in plan.pools}

@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+from carepool.finance.minimums import minimum_position
+from carepool.finance.reconciliation import reconcile_pools
 from carepool.model.plan import AreaType, Contribution, Plan, StatedTotal
 from carepool.money import ZERO, fmt_pounds, total
 from carepool.rules.base import CheckContext, Draft, Severity, check
@@ -39,13 +41,6 @@ def pool_label(plan: Plan, pool_id: str) -> str:
     return f"'{pool.name}' ({pool_id})" if pool else f"'{pool_id}'"
 
 
-def _counts_to_minimum(ctx: CheckContext, pool_id: str) -> bool:
-    pool = ctx.plan.pool(pool_id)
-    if pool is None:
-        return False
-    return pool.arrangement == "pooled" or not ctx.pack.minimum_requires_pooled
-
-
 @check("FIN-001", "Minimum met per partner, stream and year", Severity.ERROR, "local minimum contributions")
 def minimums_met(ctx: CheckContext) -> Iterator[Draft]:
     """Each stated minimum is met by that partner's contributions of that stream and year to pooled funds.
@@ -55,26 +50,52 @@ def minimums_met(ctx: CheckContext) -> Iterator[Draft]:
     After: the £500,000 moved into the pooled fund → no finding.
     """
     plan = ctx.plan
+    first_row: dict[tuple[str, str, str], int] = {}
     for i, m in enumerate(plan.minimums):
-        rows = [
-            c for c in plan.contributions if (c.partner, c.stream, c.year) == (m.partner, m.stream, m.year)
-        ]
-        counted = total([c.amount for c in rows if _counts_to_minimum(ctx, c.pool)])
-        if counted >= m.amount:
+        first_row.setdefault((m.partner, m.stream, m.year), i)
+    for position in minimum_position(plan, ctx.pack):
+        if not position.has_minimum or position.met:
             continue
-        outside = total([c.amount for c in rows if not _counts_to_minimum(ctx, c.pool)])
+        counted = position.minimum - position.shortfall
+        outside = position.aligned if ctx.pack.minimum_requires_pooled else ZERO
+        outside += position.unplaced
         note = f"; {fmt_pounds(outside)} paid into aligned budgets does not count" if outside else ""
         yield Draft(
             message=(
-                f"{org_label(plan, m.partner)}, {stream_label(ctx, m.stream)} {m.year}: pooled contributions total "
-                f"{fmt_pounds(counted)} but the minimum is {fmt_pounds(m.amount)} (short by "
-                f"{fmt_pounds(m.amount - counted)}){note}. Add the shortfall to a pooled fund or correct "
-                "the contribution."
+                f"{org_label(plan, position.partner)}, {stream_label(ctx, position.stream)} {position.year}: "
+                f"pooled contributions total {fmt_pounds(counted)} but the minimum is "
+                f"{fmt_pounds(position.minimum)} (short by {fmt_pounds(position.shortfall)}){note}. "
+                "Add the shortfall to a pooled fund or correct the contribution."
             ),
-            location=f"minimums[{i}]",
+            location=f"minimums[{first_row[(position.partner, position.stream, position.year)]}]",
             found=fmt_pounds(counted),
-            expected=f"≥ {fmt_pounds(m.amount)}",
+            expected=f"≥ {fmt_pounds(position.minimum)}",
         )
+
+
+@check("FIN-009", "One minimum per partner, stream and year", Severity.ERROR, "local minimum contributions")
+def minimums_unique(ctx: CheckContext) -> Iterator[Draft]:
+    """A partner has one minimum per stream and year; a second row is a copying slip, not an addition.
+
+    Before: two rows for CCG 99X dfg 2015-16 (£1,188,000 each) → FIN-009 at ``minimums[4]``.
+    After: the duplicate row removed → no finding.
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    for i, m in enumerate(ctx.plan.minimums):
+        key = (m.partner, m.stream, m.year)
+        if key in seen:
+            yield Draft(
+                message=(
+                    f"{org_label(ctx.plan, m.partner)}, {stream_label(ctx, m.stream)} {m.year} has a second "
+                    f"minimum ({fmt_pounds(m.amount)}) besides minimums[{seen[key]}]; keep one row per "
+                    "partner, stream and year."
+                ),
+                location=f"minimums[{i}]",
+                found="2 rows",
+                expected="1 row",
+            )
+        else:
+            seen[key] = i
 
 
 @check(
@@ -90,23 +111,21 @@ def pool_balances(ctx: CheckContext) -> Iterator[Draft]:
     ``pools[0]`` (found £7,900,000.00, expected £7,900,000.01).
     After: the penny assigned to a scheme, or the contribution corrected → no finding.
     """
-    plan = ctx.plan
-    for p_index, pool in enumerate(plan.pools):
-        for year in plan.years:
-            money_in = total([c.amount for c in plan.contributions if c.pool == pool.id and c.year == year])
-            money_out = total(
-                [f.amount for s in plan.schemes for f in s.funding if f.pool == pool.id and f.year == year]
-            )
-            if money_in != money_out:
-                yield Draft(
-                    message=(
-                        f"Pool '{pool.name}' {year}: contributions total {fmt_pounds(money_in)} but schemes "
-                        f"spend {fmt_pounds(money_out)}; assign the difference to a scheme or correct a line."
-                    ),
-                    location=f"pools[{p_index}]",
-                    found=fmt_pounds(money_out),
-                    expected=fmt_pounds(money_in),
-                )
+    index = {pool.id: i for i, pool in enumerate(ctx.plan.pools)}
+    for balance in reconcile_pools(ctx.plan):
+        if balance.balanced or not balance.declared:
+            continue  # undeclared pool ids are refused when the plan is read
+        pool = ctx.plan.pools[index[balance.pool]]
+        yield Draft(
+            message=(
+                f"Pool '{pool.name}' {balance.year}: contributions total {fmt_pounds(balance.money_in)} but "
+                f"schemes spend {fmt_pounds(balance.money_out)}; assign the difference to a scheme or correct "
+                "a line."
+            ),
+            location=f"pools[{index[balance.pool]}]",
+            found=fmt_pounds(balance.money_out),
+            expected=fmt_pounds(balance.money_in),
+        )
 
 
 def _contributed_by_source(plan: Plan) -> dict[SourceKey, Decimal]:
