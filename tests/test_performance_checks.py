@@ -123,12 +123,34 @@ def test_p4p_003_pot_larger_than_the_fund_share() -> None:
     assert finding.expected == "≥ £1,043,000.00"
 
 
-def test_p4p_003_missing_fund_share_is_a_warning() -> None:
+def test_p4p_003_missing_fund_share_blocks_sign_off() -> None:
     plan = small_plan()
     plan.performance.fund_share = None
     finding = one(plan, "P4P-003")
-    assert finding.severity is Severity.WARNING
+    assert finding.severity is Severity.ERROR
     assert finding.location == "performance.fund_share"
+
+
+def test_p4p_003_a_joint_scheme_counts_only_the_nhs_commissioner_share() -> None:
+    plan = small_plan()
+    scheme = next(s for s in plan.schemes if s.area_of_spend == "community_health")
+    council = next(p.org for p in plan.partners if plan.org_kind(p.org) == "upper_tier_council")
+    ccg = next(p.org for p in plan.partners if plan.org_kind(p.org) == "ccg")
+    year_money = sum(f.amount for f in scheme.funding if f.year == "2015-16")
+    required = plan.performance.fund_share - Decimal("1043000")  # fund share − pot
+    # the CCG commissions just under the share that would cover the ring-fence
+    ccg_pct = (required * 100 / year_money).quantize(Decimal("0.01")) - Decimal("0.01")
+    scheme.commissioners = [
+        CommissionerShare(partner=ccg, pct=ccg_pct),
+        CommissionerShare(partner=council, pct=Decimal(100) - ccg_pct),
+    ]
+    finding = one(plan, "P4P-003")
+    assert finding.location == "schemes"
+    scheme.commissioners = [
+        CommissionerShare(partner=ccg, pct=ccg_pct + Decimal("0.02")),
+        CommissionerShare(partner=council, pct=Decimal(100) - ccg_pct - Decimal("0.02")),
+    ]
+    assert findings(plan, "P4P-003") == []
 
 
 def test_p4p_004_missing_extra_and_repeated_quarters() -> None:

@@ -176,7 +176,6 @@ def ring_fence_covered(ctx: CheckContext) -> Iterator[Draft]:
             ),
             location="performance.fund_share",
             expected="an amount in pounds",
-            severity=Severity.WARNING,
         )
         return
     design = _design(ctx)
