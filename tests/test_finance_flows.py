@@ -186,3 +186,12 @@ def test_cross_subsidy_shares_sum_to_exactly_100(by_partner: dict[str, Decimal])
     assert shares is not None
     assert total(list(shares.values())) == Decimal(100)
     assert all(s == s.quantize(Decimal("0.01")) and s >= 0 for s in shares.values())
+
+
+def test_a_funder_that_does_not_commission_is_flagged() -> None:
+    plan = small_plan()
+    scheme = next(s for s in plan.schemes if any(f.partner == CCG for f in s.funding))
+    scheme.commissioners = [CommissionerShare(partner=COUNCIL, pct=Decimal(100))]
+    shares = {p.partner: p for p in next(s for s in cross_subsidy(plan) if s.scheme == scheme.ref).partners}
+    assert shares[CCG].commissioner_pct == Decimal(0)
+    assert shares[CCG].pays_more_than_it_commissions

@@ -67,7 +67,8 @@ def cross_subsidy(plan: Plan, year: str | None = None) -> list[SchemeShares]:
                 partner=p,
                 amount=amounts[p],
                 pct=None if shares is None else shares[p],
-                commissioner_pct=commissioning.get(p),
+                # a partner that funds a commissioned scheme but is not among its commissioners commissions 0%
+                commissioner_pct=commissioning.get(p, ZERO) if commissioning else None,
             )
             for p in sorted(amounts)
         )
