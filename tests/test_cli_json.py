@@ -37,6 +37,7 @@ CASES: dict[str, tuple[str, ...]] = {
     "check-all": (),
     "demo": (),
     "finance minimums": (PLAN,),
+    "finance allocate": ("--pack", "bcf-2015-16"),
     "finance flows": (PLAN,),
     "finance cross-subsidy": (PLAN,),
     "finance payments": (PLAN,),

@@ -31,7 +31,7 @@ from carepool.money import fmt_pounds
 from carepool.policy import PackError, list_packs, load_pack
 from carepool.problems import InputRejected, NotFound, Problem
 from carepool.rules import Finding
-from carepool.services import audit, checks, demo, finance, imports, plans, uploads, workflow
+from carepool.services import allocation, audit, checks, demo, finance, imports, plans, uploads, workflow
 from carepool.services.errors import Conflict, ImportRejected, Unavailable
 from carepool.services.reports import Report
 
@@ -582,7 +582,8 @@ def print_report(report: Report, as_json: bool) -> None:
     if as_json:
         emit_json(report.to_dict())
         return
-    out.print(f"[bold]{report.plan_id}[/bold] version {report.version} (sha256 {report.sha256[:12]})")
+    if report.sha256:  # reports on a stored plan version name it; pack-level reports have none
+        out.print(f"[bold]{report.plan_id}[/bold] version {report.version} (sha256 {report.sha256[:12]})")
     for t in report.tables:
         out.print(table(t.title, t.columns, t.rows))
     for note in report.notes:
@@ -596,10 +597,37 @@ YearOpt = Annotated[
 
 @finance_app.command("minimums")
 def finance_minimums(
-    ctx: typer.Context, plan_id: PlanId, version: VersionOpt = None, as_json: JsonOpt = False
+    ctx: typer.Context,
+    plan_id: PlanId,
+    version: VersionOpt = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against", help="published minimums CSV (area, partner, stream, year, amount) to compare"
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Each partner's minimum per stream and year against what it pooled."""
-    print_report(finance.minimums(session_of(ctx).db(), plan_id, version), as_json)
+    """Each partner's minimum per stream and year against what it pooled (or against a published table)."""
+    db = session_of(ctx).db()
+    if against is not None:
+        print_report(allocation.against_published(db, plan_id, against, version), as_json)
+        return
+    print_report(finance.minimums(db, plan_id, version), as_json)
+
+
+@finance_app.command("allocate")
+def finance_allocate(
+    pack: Annotated[str, typer.Option("--pack", help="policy pack id, e.g. bcf-2015-16")],
+    shares: Annotated[
+        Path | None,
+        typer.Option("--shares", help="CSV of area weights (area, weight[, stream]); default population"),
+    ] = None,
+    out_csv: Annotated[Path | None, typer.Option("--out", help="write the local minimums as CSV")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Share each national stream among areas by largest remainder; shares sum exactly to the national total."""
+    print_report(allocation.allocate(pack, shares, out_csv), as_json)
 
 
 @finance_app.command("flows")

@@ -364,3 +364,31 @@ def minimum_position(plan: Plan, pack: PolicyPack) -> list[MinimumPosition]:
             )
         )
     return result
+
+
+# --- the plan against a published table ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MinimumDifference:
+    """A (partner, stream, year) where the plan's minimum is not the published one (None = no row)."""
+
+    partner: str
+    stream: str
+    year: str
+    in_plan: Decimal | None
+    published: Decimal | None
+
+
+def compare_published(plan: Plan, published: Iterable[MinimumRow]) -> list[MinimumDifference]:
+    """Every key where the plan's minimums differ from the published table for the plan's area."""
+    mine: dict[tuple[str, str, str], Decimal] = {}
+    for m in plan.minimums:
+        key = (m.partner, m.stream, m.year)
+        mine[key] = mine.get(key, ZERO) + m.amount
+    theirs = {(r.partner, r.stream, r.year): r.amount for r in published if r.area == plan.area.ons_code}
+    return [
+        MinimumDifference(*key, mine.get(key), theirs.get(key))
+        for key in sorted(set(mine) | set(theirs))
+        if mine.get(key) != theirs.get(key)
+    ]
