@@ -28,7 +28,8 @@ from carepool.cli_templates import returns_app, template_app
 from carepool.cli_web import serve
 from carepool.model import Plan
 from carepool.money import fmt_pounds
-from carepool.policy import PackError, list_packs, load_pack
+from carepool.policy import PackError, PolicyPack, list_packs, load_pack
+from carepool.policy.schema import Parameter
 from carepool.problems import InputRejected, NotFound, Problem
 from carepool.rules import Finding
 from carepool.services import allocation, audit, checks, demo, finance, imports, plans, uploads, workflow
@@ -158,12 +159,42 @@ def policy_show(pack_id: str, as_json: JsonOpt = False) -> None:
     metrics = [(m.id, m.name, m.direction, "yes" if m.pays else "") for m in pack.metrics]
     out.print(table("Metrics", ("id", "metric", "direction", "pays"), metrics))
     out.print(f"Performance mechanism: [bold]{pack.performance.mechanism}[/bold]")
+    out.print(
+        table("Parameters", ("parameter", "value", "unit", "confidence", "source"), pack_parameters(pack))
+    )
+
+
+def pack_parameters(pack: PolicyPack) -> list[tuple[str, str, str, str, str]]:
+    """Every single-number parameter of a pack, with its unit, confidence and source."""
+    perf = pack.performance
+    named: list[tuple[str, Parameter | None]] = [
+        ("HWB areas", pack.hwb_count),
+        ("national performance fund", perf.national_fund),
+        ("cost per non-elective admission", perf.unit_cost),
+        ("minimum ambition", perf.min_ambition_pct),
+        ("quarterly release cap", perf.quarter_cap_pct),
+        ("target alignment tolerance", perf.realign_tolerance_pp),
+        ("tranche rule (1 = all or nothing)", perf.tranche_rule),
+        ("social care maintenance uplift", pack.asc_maintenance_uplift_pct),
+    ]
+    named += [(f"tranche {t.id} ({t.due})", t.national_amount) for t in perf.tranches]
+    return [
+        (label, f"{p.value:,}", p.unit, p.confidence.value, p.source + (f" — {p.note}" if p.note else ""))
+        for label, p in named
+        if p is not None
+    ]
 
 
 @schema_app.command("plan")
 def schema_plan() -> None:
     """Print the JSON Schema of the plan exchange format."""
-    emit_json(Plan.model_json_schema())
+    emit_json(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://carepool.example/schemas/carepool-plan-1.json",
+            **Plan.model_json_schema(),
+        }
+    )
 
 
 # --- plans -------------------------------------------------------------------------------------------

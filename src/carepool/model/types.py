@@ -39,13 +39,22 @@ def _count_in(value: Any) -> Any:
     return value
 
 
+MONEY_PATTERN = r"^\d+\.\d{2}$"
+
 Money = Annotated[
     Decimal,
     BeforeValidator(_money_in),
     PlainSerializer(lambda d: f"{d:.2f}", return_type=str, when_used="json"),
-    Field(json_schema_extra={"description": 'pounds and pence, e.g. "1234.50"'}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": MONEY_PATTERN,
+            "description": 'pounds and pence as carepool writes them, e.g. "1234.50" (the importer also '
+            "accepts what people type: 1234.5, 1,234.50, £1,234.50)",
+        }
+    ),
 ]
-"""Exact pounds with pence. JSON carries it as a string so no reader turns it into a float."""
+"""Exact, non-negative pounds with pence. JSON carries it as a string so no reader turns it into a float."""
 
 Percent = Annotated[
     Decimal,
