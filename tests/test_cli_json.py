@@ -43,6 +43,7 @@ CASES: dict[str, tuple[str, ...]] = {
     "finance payments": (PLAN,),
     "finance risk-share": (PLAN, "--year", "2015-16"),
     "finance savings": (PLAN,),
+    "report": (PLAN, "--format", "html", "--out", "{out}"),
 }
 ORDER = ["plan import", "plan submit"]  # these change state the others rely on
 

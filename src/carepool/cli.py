@@ -24,6 +24,7 @@ from rich.text import Text
 from carepool.cli_activity import activity_app
 from carepool.cli_context import Session, default_actor, session_of
 from carepool.cli_monitoring import monitoring_app
+from carepool.cli_reports import report
 from carepool.cli_templates import returns_app, template_app
 from carepool.cli_web import serve
 from carepool.model import Plan
@@ -53,6 +54,7 @@ app.add_typer(finance_app, name="finance")
 # Faces written alongside this one, each in its own module; mounted here so there is one `carepool`.
 app.add_typer(activity_app, name="activity")
 app.command("serve")(serve)
+app.command("report")(report)
 app.add_typer(monitoring_app, name="monitor")
 app.add_typer(template_app, name="template")
 app.add_typer(returns_app, name="returns")

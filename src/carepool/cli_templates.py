@@ -19,13 +19,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from carepool.cli_context import session_of
 from carepool.io.bulk import BulkReport, import_folder
 from carepool.io.excel import read_plan_file, return_for_quarter, write_plan_workbook, write_return_workbook
 from carepool.io.plan_json import problems_from_validation, read_plan
 from carepool.model.canonical import content_hash, pretty_json
 from carepool.model.plan import Plan
 from carepool.money import fmt_pounds
-from carepool.problems import InputRejected, Problem
+from carepool.problems import InputRejected, NotFound, Problem
+from carepool.services.plans import stored_plan
 
 template_app = typer.Typer(
     no_args_is_help=True, help="Excel planning templates: export a plan, import it back."
@@ -78,22 +80,40 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _plan_from(ctx: typer.Context, target: str, version: int | None) -> Plan:
+    """A plan from a JSON file when ``target`` is a path that exists or ends in .json, otherwise a stored
+    plan's version (the same rule as ``carepool check``)."""
+    path = Path(target)
+    if path.exists() or target.lower().endswith(".json"):
+        return read_plan(path)
+    try:
+        return stored_plan(session_of(ctx).db(), target, version)[1]
+    except NotFound:
+        raise NotFound(f"{target!r} is neither a file nor the id of a stored plan") from None
+
+
 @template_app.command("export")
 def template_export(
-    plan_file: Annotated[Path, typer.Argument(help="a plan exchange file (JSON)")],
+    ctx: typer.Context,
+    plan: Annotated[
+        str, typer.Argument(metavar="PLAN", help="a plan exchange file (JSON) or the id of a stored plan")
+    ],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="the .xlsx file to write")],
+    version: Annotated[
+        int | None, typer.Option("--version", help="stored plans: a version number; default the latest")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write a plan as an Excel planning template (inputs yellow, checklist, drop-downs)."""
     try:
-        plan = read_plan(plan_file)
-        write_plan_workbook(plan, out_file)
+        plan_doc = _plan_from(ctx, plan, version)
+        write_plan_workbook(plan_doc, out_file)
     except InputRejected as exc:
         raise _refuse(exc, as_json, "The template was not written") from None
     if as_json:
-        _emit({"ok": True, "plan": plan.id, "sha256": content_hash(plan), "out": str(out_file)})
+        _emit({"ok": True, "plan": plan_doc.id, "sha256": content_hash(plan_doc), "out": str(out_file)})
     else:
-        err.print(f"Wrote the template for {plan.id} to {out_file}")
+        err.print(f"Wrote the template for {plan_doc.id} to {out_file}")
 
 
 @template_app.command("import")
