@@ -8,6 +8,7 @@ from pathlib import Path
 from carepool.activity.actuals import apply_actuals
 from carepool.activity.definitions import MetricResult
 from carepool.activity.generator import AreaSize, generate
+from carepool.monitoring.returns import read_return
 from conftest import CliRunner
 from factories import small_plan
 
@@ -93,3 +94,20 @@ def test_apply_actuals_replaces_computed_periods_and_fills_payment_quarters() ->
     dtoc = next(m for m in updated.metrics if m.metric == "dtoc")
     assert {a.period: a.value for a in dtoc.actuals}["2015-16 Q1"] == Decimal("50.0")
     assert apply_actuals(updated, results) == updated
+
+
+def test_fill_return_puts_computed_metrics_in_the_quarterly_return(cli: CliRunner, tmp_path: Path) -> None:
+    linked = _linked(cli, tmp_path)
+    blank = tmp_path / "q1.json"
+    blank.write_text(
+        '{"format": "carepool-return/1", "plan": "demo-brackenford-2015-16", "quarter": "2015-16 Q1",'
+        ' "metrics": [{"metric": "local", "period": "2015-16 Q1", "value": "7"}]}',
+        encoding="utf-8",
+    )
+    out = tmp_path / "filled.json"
+    result = cli("activity", "fill-return", blank, *linked, "--area", "E06900001", "--out", out, "--json")
+    assert result.code == 0, result.err
+    filled = read_return(out)
+    periods = {m.period for m in filled.metrics if m.metric == "nel_admissions"}
+    assert periods == {"2014-15 Q2", "2014-15 Q3", "2014-15 Q4", "2015-16 Q1"}
+    assert any(m.metric == "local" and m.value == Decimal("7") for m in filled.metrics)

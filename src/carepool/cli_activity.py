@@ -13,11 +13,13 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from carepool.activity.actuals import fill_return
 from carepool.activity.definitions import MetricResult
 from carepool.activity.engines import make_engine
 from carepool.activity.generator import AreaSize, generate
 from carepool.activity.pipeline import LinkedFiles, compute_metrics, link, quality_report
 from carepool.cli_context import session_of
+from carepool.monitoring.returns import read_return
 from carepool.problems import InputRejected, Problem
 from carepool.reference import all_areas
 from carepool.services.activity import apply_metric_actuals
@@ -211,3 +213,25 @@ def apply_cmd(
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
     else:
         out.print(f"{plan_id}: actuals recorded as version {saved.number} ({saved.result}).")
+
+
+@activity_app.command("fill-return")
+def fill_return_cmd(
+    return_file: Path,
+    spells: Path,
+    social_care: Path,
+    population: Path,
+    area: Annotated[str, typer.Option("--area", help="the plan's area code (ONS)")],
+    out_file: Annotated[Path, typer.Option("--out", help="where to write the filled return (JSON)")],
+    engine: EngineOpt = "duckdb",
+    as_json: JsonOpt = False,
+) -> None:
+    """Put the computed metrics for AREA into a quarterly return (the four quarters to its quarter)."""
+    ret = read_return(_need(return_file))
+    filled = fill_return(ret, area, _compute(spells, social_care, population, engine))
+    out_file.write_text(filled.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    summary = {"return": str(out_file), "quarter": filled.quarter, "metric_values": len(filled.metrics)}
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        out.print(f"Wrote {out_file}: {len(filled.metrics)} metric values for {filled.quarter}.")

@@ -1,4 +1,5 @@
-"""Computed metrics become a plan's actuals (and the admissions actuals that drive performance payments)."""
+"""Computed metrics become a plan's actuals (and the admissions actuals that drive performance payments)
+and a quarterly return's metric figures."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterable
 
 from carepool.activity.definitions import MetricResult
 from carepool.model.plan import MetricPlan, MetricValue, Plan, QuarterCount
+from carepool.monitoring.returns import MetricActual, QuarterlyReturn
 
 
 def apply_actuals(plan: Plan, results: Iterable[MetricResult]) -> Plan:
@@ -40,3 +42,31 @@ def apply_actuals(plan: Plan, results: Iterable[MetricResult]) -> Plan:
         update={"actuals": sorted(perf_actuals.values(), key=lambda a: a.quarter)}
     )
     return plan.model_copy(update={"metrics": metrics, "performance": performance})
+
+
+def _four_quarters_to(quarter: str) -> set[str]:
+    """The rolling year ending at ``quarter``: e.g. 2015-16 Q1 → 2014-15 Q2 … 2015-16 Q1."""
+    start = int(quarter[:4])
+    q = int(quarter[-1])
+    out: set[str] = set()
+    for _ in range(4):
+        out.add(f"{start}-{(start + 1) % 100:02d} Q{q}")
+        q -= 1
+        if q == 0:
+            q, start = 4, start - 1
+    return out
+
+
+def fill_return(ret: QuarterlyReturn, area_code: str, results: Iterable[MetricResult]) -> QuarterlyReturn:
+    """A copy of a quarterly return whose metric actuals are the computed ones for ``area_code``.
+
+    Periods reported: the four quarters ending at the return's quarter (payments are assessed on a lagged
+    quarter, so the year before matters too). Values the computation did not produce are kept as entered.
+    """
+    window = _four_quarters_to(ret.quarter)
+    fresh = {
+        (r.metric, r.period): r.value for r in results if r.area_code == area_code and r.period in window
+    }
+    kept = [m for m in ret.metrics if (m.metric, m.period) not in fresh]
+    computed = [MetricActual(metric=m, period=p, value=v) for (m, p), v in sorted(fresh.items())]
+    return ret.model_copy(update={"metrics": kept + computed})
