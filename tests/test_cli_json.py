@@ -48,8 +48,8 @@ CASES: dict[str, tuple[str, ...]] = {
 ORDER = ["plan import", "plan submit"]  # these change state the others rely on
 
 
-# Groups mounted from other modules (cli_activity, cli_monitoring, cli_templates) have their own tests.
-MOUNTED = {"activity", "monitor", "template", "returns"}
+# Groups mounted from other modules (cli_activity, cli_assurance, cli_monitoring, cli_templates) have their own tests.
+MOUNTED = {"activity", "assure", "monitor", "template", "returns"}
 
 
 def json_commands() -> list[str]:

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from carepool.cli_activity import activity_app
+from carepool.cli_assurance import assurance_app
 from carepool.cli_context import Session, default_actor, session_of
 from carepool.cli_monitoring import monitoring_app
 from carepool.cli_reports import report
@@ -53,6 +54,7 @@ app.add_typer(upload_app, name="upload")
 app.add_typer(finance_app, name="finance")
 # Faces written alongside this one, each in its own module; mounted here so there is one `carepool`.
 app.add_typer(activity_app, name="activity")
+app.add_typer(assurance_app, name="assure")
 app.command("serve")(serve)
 app.command("report")(report)
 app.add_typer(monitoring_app, name="monitor")

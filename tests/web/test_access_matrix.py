@@ -10,12 +10,14 @@ from werkzeug.routing import Rule
 
 from carepool.services.permissions import Action
 from carepool.web.app import _refuse_undeclared
+from carepool.web.assurance import ASSURE
 from carepool.web.security import PUBLIC, Permission, permission_of
 
 from .helpers import CONTRIBUTION, PLAN, ROLES, Site, csrf_token, sign_in
 
 EVERYONE = frozenset(ROLES)
 PUBLIC_ROUTE = "public"
+ASSURERS = frozenset({"admin", "assurer"})
 
 # endpoint → the roles allowed (on a plan in their own area or region), or "public".
 EXPECTED: dict[str, frozenset[str] | str] = {
@@ -30,18 +32,32 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "plans.section": EVERYONE,
     "checklist.show": EVERYONE,
     "versions.index": EVERYONE,
+    "versions.diff": EVERYONE,
+    "versions.audit": EVERYONE,
     "api.plan": EVERYONE,
     "api.checks": EVERYONE,
+    "api.assurance": EVERYONE,
     "editing.contribution": frozenset({"editor"}),
     "signoff.submit": frozenset({"editor"}),
     "signoff.sign": frozenset({"signatory", "chair"}),
+    "assurance.index": ASSURERS,
+    "assurance.record": ASSURERS,
+    "assurance.clear": ASSURERS,
     "dashboard.show": EVERYONE,
     "dashboard.download": EVERYONE,
     "admin.users": frozenset({"admin"}),
     "admin.new_user": frozenset({"admin"}),
 }
 
-ARGS = {"plan_id": PLAN, "section": "contributions", "item_id": CONTRIBUTION, "filename": "carepool.css"}
+ARGS = {
+    "plan_id": PLAN,
+    "section": "contributions",
+    "item_id": CONTRIBUTION,
+    "filename": "carepool.css",
+    "a": 1,
+    "b": 1,
+    "number": 1,
+}
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -100,6 +116,7 @@ def test_a_view_without_a_permission_stops_the_app(site: Site) -> None:
 
 def test_permissions_name_real_actions() -> None:
     assert Permission(Action.EDIT_PLAN).label == "edit_plan"
+    assert Permission(ASSURE).label == "assure_plan"
     assert PUBLIC.label == "public"
 
 

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from carepool.services import workflow
+
 from .browser import CHROMIUM, CHROMIUM_ARGS, serious_violations, served, shot
 from .helpers import CONTRIBUTION, OTHER, PLAN, Site
 
@@ -88,8 +90,12 @@ def test_no_serious_accessibility_violations_on_any_page_type(site: Site, browse
         "submit": f"/plans/{PLAN}/submit",
         "not-found": "/plans/no-such-plan",
         "dashboard": "/dashboard",
+        "assurance-list": "/assurance",
+        "diff": f"/plans/{PLAN}/versions/1/diff/1",
+        "audit": f"/plans/{PLAN}/audit",
     }
     found: dict[str, list[str]] = {}
+    assert workflow.submit(site.app.extensions["carepool"].db, PLAN, actor="test").submitted
     with served(site.app) as base:
         context = browser.new_context()
         context.set_default_timeout(30_000)  # 2 cores shared with other test workers
@@ -102,6 +108,20 @@ def test_no_serious_accessibility_violations_on_any_page_type(site: Site, browse
         for name in ("plan-list", "overview", "section", "checklist", "versions", "not-found", "dashboard"):
             page.goto(base + pages[name])
             found[name] = serious_violations(page)
+        for name in ("assurance-list", "diff", "audit"):
+            page.goto(base + pages[name])
+            found[name] = serious_violations(page)
+        page.goto(f"{base}/plans/{PLAN}/assurance")
+        found["assurance-form"] = serious_violations(page)
+        page.get_by_role("button", name="Record the decision").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Select an assurance category")
+        found["assurance-error"] = serious_violations(page)
+        page.get_by_label("Approved", exact=True).check()
+        page.get_by_label("Finance", exact=True).fill("Pooled totals reconcile.")
+        page.get_by_role("button", name="Record the decision").click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("Assurance recorded: approved")
+        found["assurance-outcome"] = serious_violations(page)
+        shot(page, "08-assurance-outcome")
         page.get_by_role("link", name="People").click()
         found["admin-users"] = serious_violations(page)
         page.get_by_role("button", name="Add a person").click()
@@ -123,7 +143,7 @@ def test_no_serious_accessibility_violations_on_any_page_type(site: Site, browse
         found["sign"] = serious_violations(page)
         context.close()
     assert {name: v for name, v in found.items() if v} == {}
-    assert len(found) == 15
+    assert len(found) == 21
 
 
 def test_the_accessibility_check_does_find_problems(browser: Browser) -> None:

@@ -14,8 +14,12 @@ OTHER_PAGES = [
     f"/plans/{OTHER}/submit",
     f"/plans/{OTHER}/sign",
     f"/plans/{OTHER}/contributions/WS-14-01",
+    f"/plans/{OTHER}/assurance",
+    f"/plans/{OTHER}/audit",
+    f"/plans/{OTHER}/versions/1/diff/1",
     f"/api/v1/plans/{OTHER}",
     f"/api/v1/plans/{OTHER}/checks",
+    f"/api/v1/plans/{OTHER}/assurance",
 ]
 
 
@@ -25,7 +29,13 @@ def test_another_areas_plan_is_not_found(site: Site, role: str) -> None:
     for url in OTHER_PAGES:
         assert client.get(url).status_code == 404, url
     token = csrf_token(client)
-    for url in (f"/plans/{OTHER}/submit", f"/plans/{OTHER}/sign", f"/plans/{OTHER}/contributions/WS-14-01"):
+    for url in (
+        f"/plans/{OTHER}/submit",
+        f"/plans/{OTHER}/sign",
+        f"/plans/{OTHER}/contributions/WS-14-01",
+        f"/plans/{OTHER}/assurance",
+        f"/plans/{OTHER}/assurance/conditions/1/clear",
+    ):
         response = client.post(
             url, data={"csrf_token": token, "based_on": "1", "amount": "1", "organisation": "hwb"}
         )

@@ -19,6 +19,8 @@ class Kind(StrEnum):
     SIGNED = "signed"
     IMPORTED = "imported"  # a file accepted (the version events say what it produced)
     IMPORT_REJECTED = "import_rejected"  # a file refused; only the file and this event were written
+    ASSURED = "assured"  # an assurance decision on a submitted version (bound to its hash)
+    CONDITION_CLEARED = "condition_cleared"  # one condition of that decision met
 
 
 ACTOR_MAX = 200  # the column width in the store

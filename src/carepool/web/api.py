@@ -6,6 +6,7 @@ import json
 
 from flask import Blueprint, Response, jsonify
 
+from carepool.services.assurance import KLOES, assurance_view
 from carepool.services.checks import check_stored
 from carepool.services.permissions import Action, PlanScope, allowed
 from carepool.services.plans import export_plan, list_plans
@@ -52,3 +53,20 @@ def plan(plan_id: str) -> Response:
 @requires(Action.VIEW_PLAN)
 def checks(plan_id: str) -> Response:
     return jsonify(check_stored(state().db, plan_id).to_dict())
+
+
+@bp.route("/plans/<plan_id>/assurance")
+@requires(Action.VIEW_PLAN)
+def assurance(plan_id: str) -> Response:
+    view = assurance_view(state().db, plan_id)
+    return jsonify(
+        {
+            "plan": plan_id,
+            "state": view.status.state,
+            "status": view.status.label,
+            "current": view.current.to_dict() if view.current else None,
+            "history": [a.to_dict() for a in view.history],
+            "categories": view.categories,
+            "lines_of_enquiry": KLOES,
+        }
+    )

@@ -13,7 +13,19 @@ from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader, PrefixLoader
 
 from carepool.services.accounts import FAST, STRONG, accounts_of
 from carepool.services.backend import connect
-from carepool.web import admin, api, auth, checklist, dashboard, editing, errors, plans, signoff, versions
+from carepool.web import (
+    admin,
+    api,
+    assurance,
+    auth,
+    checklist,
+    dashboard,
+    editing,
+    errors,
+    plans,
+    signoff,
+    versions,
+)
 from carepool.web.csrf import protect
 from carepool.web.security import PUBLIC, declared, load_principal, permission_of
 from carepool.web.state import State
@@ -57,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         versions.bp,
         editing.bp,
         signoff.bp,
+        assurance.bp,
         dashboard.bp,
         admin.bp,
         api.bp,

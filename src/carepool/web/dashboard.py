@@ -52,7 +52,20 @@ def download() -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        ["plan", "area_code", "area", "region", "policy", "version", "sha256", "status", "errors", "warnings"]
+        [
+            "plan",
+            "area_code",
+            "area",
+            "region",
+            "policy",
+            "version",
+            "sha256",
+            "status",
+            "errors",
+            "warnings",
+            "assurance_category",
+            "open_conditions",
+        ]
     )
     for line in lines():
         p = line.plan
@@ -68,6 +81,8 @@ def download() -> Response:
                 p.status.label,
                 line.errors,
                 line.warnings,
+                p.status.assurance.category if p.status.assurance else "",
+                len(p.status.assurance.open_conditions) if p.status.assurance else "",
             ]
         )
     return Response(

@@ -44,8 +44,39 @@ def document() -> dict[str, Any]:
             "version": {"type": "integer"},
             "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "status": {"type": "string"},
-            "state": {"type": "string", "enum": ["none", "draft", "submitted", "signed", "fully_signed"]},
+            "state": {
+                "type": "string",
+                "enum": ["none", "draft", "submitted", "signed", "fully_signed", "assured"],
+            },
             "updated_at": {"type": "string", "format": "date-time"},
+        },
+    }
+    condition = {
+        "type": "object",
+        "required": ["number", "text", "due", "open"],
+        "properties": {
+            "number": {"type": "integer"},
+            "text": {"type": "string"},
+            "due": {"type": "string", "format": "date"},
+            "open": {"type": "boolean"},
+            "cleared_at": {"type": ["string", "null"], "format": "date-time"},
+            "cleared_by": {"type": ["string", "null"]},
+            "note": {"type": "string"},
+        },
+    }
+    assurance = {
+        "type": "object",
+        "required": ["category", "version", "sha256", "conditions"],
+        "properties": {
+            "category": {"type": "string"},
+            "label": {"type": "string"},
+            "notes": {"type": "object", "additionalProperties": {"type": "string"}},
+            "conditions": {"type": "array", "items": condition},
+            "open_conditions": {"type": "integer"},
+            "actor": {"type": "string"},
+            "at": {"type": "string", "format": "date-time"},
+            "version": {"type": "integer"},
+            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         },
     }
     finding = {
@@ -92,6 +123,23 @@ def document() -> dict[str, Any]:
                         "ok": {"type": "boolean"},
                         "counts": obj,
                         "findings": {"type": "array", "items": finding},
+                    },
+                },
+                with_plan=True,
+            ),
+            "/api/v1/plans/{plan_id}/assurance": _get(
+                "A plan's assurance: the decision on its latest version (if any) and every round",
+                {
+                    "type": "object",
+                    "required": ["plan", "state", "current", "history", "categories"],
+                    "properties": {
+                        "plan": {"type": "string"},
+                        "state": {"type": "string"},
+                        "status": {"type": "string"},
+                        "current": {"oneOf": [assurance, {"type": "null"}]},
+                        "history": {"type": "array", "items": assurance},
+                        "categories": {"type": "array", "items": {"type": "string"}},
+                        "lines_of_enquiry": obj,
                     },
                 },
                 with_plan=True,

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from carepool.problems import NotFound
+from carepool.services.assurance import KLOES, assurance_history, may_assure
 from carepool.services.checks import check_stored
 from carepool.services.permissions import Action, PlanScope, allowed, signs_for
 from carepool.services.plans import export_plan, list_plans, show_plan
@@ -44,6 +45,7 @@ def abilities(plan_id: str) -> dict[str, bool]:
         "edit": allowed(roles, Action.EDIT_PLAN, scope),
         "submit": allowed(roles, Action.SUBMIT_PLAN, scope),
         "sign": bool(signs_for(roles, scope)),
+        "assure": may_assure(roles, scope),
     }
 
 
@@ -61,6 +63,8 @@ def overview(plan_id: str) -> str:
         sections=SECTIONS,
         states=states,
         can=abilities(plan_id),
+        assurance_rounds=assurance_history(state().db, plan_id),
+        kloes=KLOES,
     )
 
 

@@ -8,7 +8,7 @@ it resolves the plan's scope first: a plan the person may not see is "not found"
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from carepool.problems import NotFound
 from carepool.reference import lookup_area
 from carepool.services.accounts import Principal, principal
-from carepool.services.permissions import Action, PlanScope, allowed
+from carepool.services.permissions import Action, Assignment, PlanScope, allowed
 from carepool.services.plans import stored_plan
 from carepool.web.state import state
 
@@ -27,10 +27,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True, slots=True)
+class Rule:
+    """A permission decided by a service's own rule over the roles of the authorisation module (e.g.
+    ``carepool.services.assurance.may_assure``), for work the ``Action`` list does not name."""
+
+    value: str
+    decide: Callable[[Sequence[Assignment], PlanScope | None], bool]
+
+
+@dataclass(frozen=True, slots=True)
 class Permission:
     """``action`` None means public (no sign-in)."""
 
-    action: Action | None
+    action: Action | Rule | None
 
     @property
     def label(self) -> str:
@@ -103,7 +112,13 @@ def plan_scope(plan_id: str) -> PlanScope:
     return PlanScope(plan.area.ons_code, region_of(plan.area.ons_code, plan.area.region))
 
 
-def requires(action: Action) -> Callable[[F], F]:
+def permits(action: Action | Rule, assignments: Sequence[Assignment], scope: PlanScope | None) -> bool:
+    if isinstance(action, Rule):
+        return action.decide(assignments, scope)
+    return allowed(assignments, action, scope)
+
+
+def requires(action: Action | Rule) -> Callable[[F], F]:
     def decorate(fn: F) -> F:
         @wraps(fn)
         def guarded(*args: Any, **kwargs: Any) -> Any:
@@ -116,7 +131,7 @@ def requires(action: Action) -> Callable[[F], F]:
                 if not allowed(who.assignments, Action.VIEW_PLAN, scope):
                     abort(404)  # another area's plan does not exist, as far as this person knows
                 g.plan_scope = scope
-            if not allowed(who.assignments, action, scope):
+            if not permits(action, who.assignments, scope):
                 abort(403)
             return fn(*args, **kwargs)
 
