@@ -22,7 +22,9 @@ def app_for(database_url: str) -> typer.Typer:
 
     @app.callback()
     def root(ctx: typer.Context) -> None:
-        ctx.obj = Session(db_url=database_url, actor="tester")
+        session = Session(db_url=database_url, actor="tester")
+        ctx.obj = session
+        ctx.call_on_close(session.close)  # dispose the engine, or its connection leaks into later tests
 
     app.command("report")(report)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,9 @@ from carepool.model import Plan, content_hash
 from carepool.policy import load_pack
 from carepool.problems import InputRejected, Problem
 from carepool.rules import Finding, has_errors, run_checks
-from carepool.services.documents import load_document
-from carepool.services.plans import stored_plan
+from carepool.services.documents import load_document, require_version
 from carepool.services.ports import Database
+from carepool.services.records import VersionRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +63,29 @@ def check_file(path: Path) -> CheckReport:
     return _report(plan, str(path), None)
 
 
+# A stored version never changes and packs ship with the code, so its findings depend only on its hash and
+# on today's date (MIL-001 looks for late milestones). Bounded; cleared whole when full.
+_FINDINGS: dict[tuple[str, date], tuple[str, tuple[Finding, ...]]] = {}
+_FINDINGS_LIMIT = 4096
+
+
+def _stored_report(version: VersionRecord) -> CheckReport:
+    key = (version.sha256, date.today())
+    cached = _FINDINGS.get(key)
+    if cached is None:
+        plan = load_document(version.document)
+        cached = (plan.title, tuple(run_checks(plan, load_pack(plan.policy))))
+        if len(_FINDINGS) >= _FINDINGS_LIMIT:
+            _FINDINGS.clear()
+        _FINDINGS[key] = cached
+    title, findings = cached
+    return CheckReport(version.plan_id, title, "stored", version.number, version.sha256, list(findings))
+
+
 def check_stored(db: Database, plan_id: str, version: int | None = None) -> CheckReport:
-    v, plan = stored_plan(db, plan_id, version)
-    return _report(plan, "stored", v.number)
+    with db.transaction() as store:
+        record = require_version(store, plan_id, version)
+    return _stored_report(record)
 
 
 def check_all(db: Database) -> tuple[int, Iterator[CheckReport]]:
@@ -74,6 +95,6 @@ def check_all(db: Database) -> tuple[int, Iterator[CheckReport]]:
 
     def reports() -> Iterator[CheckReport]:
         for v in latest:
-            yield _report(load_document(v.document), "stored", v.number)
+            yield _stored_report(v)
 
     return len(latest), reports()
