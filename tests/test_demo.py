@@ -262,3 +262,9 @@ def test_benchmark_quick_run_smoke(tmp_path: Path) -> None:
     assert results["check_national"]["plans"] == 3
     assert results["check_national_10x"]["plans"] == 30
     assert results["allocation"]["sums_exact"] is True
+
+
+def test_the_ten_times_national_set_builds_with_no_negative_money() -> None:
+    plans = generate_national(scale=10)
+    assert len(plans) == 1520
+    assert all(c.amount >= 0 for p in plans for c in p.contributions)

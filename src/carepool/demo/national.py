@@ -476,12 +476,15 @@ class _AreaPlan:
         short_ccg = rng.randrange(len(self.ccgs)) if self.fault == "missed_minimum" else -1
         for i, ccg in enumerate(self.ccgs):
             minimum = ccg_parts["ccg_minimum"][i]
+            # at 10x scale an area's minimum shrinks but its admissions pot does not: never split below zero
+            pot_part = min(pot_parts[i], minimum)
             to_health = (minimum * Decimal(str(round(health_frac, 4)))).quantize(POUND)
-            in_health = to_health + pot_parts[i]
+            to_health = max(ZERO, min(to_health, minimum - pot_part))
+            in_health = to_health + pot_part
             to_care = minimum - in_health
             if self.health_pool == self.care_pool:
                 spend = self._spend(self.health_refs, to_health)
-                spend["PF"] = pot_parts[i]
+                spend["PF"] = pot_part
                 for ref, amount in self._spend(self.care_refs, to_care).items():
                     spend[ref] = spend.get(ref, ZERO) + amount
                 t.add(
@@ -496,7 +499,7 @@ class _AreaPlan:
                 )
             else:
                 spend = self._spend(self.health_refs, to_health)
-                spend["PF"] = pot_parts[i]
+                spend["PF"] = pot_part
                 t.add(
                     f"{ccg}-MIN-H",
                     ccg,
