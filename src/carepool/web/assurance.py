@@ -20,10 +20,9 @@ from carepool.services.assurance import (
     record_assurance,
 )
 from carepool.services.errors import Conflict
-from carepool.services.permissions import PlanScope
-from carepool.services.plans import list_plans
+from carepool.services.portfolio import visible
 from carepool.services.status import category_label
-from carepool.web.security import Rule, me, region_of, requires
+from carepool.web.security import Rule, me, requires
 from carepool.web.state import state
 
 bp = Blueprint("assurance", __name__)
@@ -38,11 +37,7 @@ Errors = list[dict[str, str]]
 @requires(ASSURE)
 def index() -> str:
     roles = me().assignments
-    mine = [
-        p
-        for p in list_plans(state().db)
-        if may_assure(roles, PlanScope(p.area_code, region_of(p.area_code, "")))
-    ]
+    mine = [e.summary for e in visible(state().db, lambda scope: may_assure(roles, scope))]
     return render_template("assurance/index.html", title="Assurance", plans=mine)
 
 
