@@ -47,6 +47,12 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "dashboard.download": EVERYONE,
     "admin.users": frozenset({"admin"}),
     "admin.new_user": frozenset({"admin"}),
+    "admin.person": frozenset({"admin"}),
+    "admin.grant": frozenset({"admin"}),
+    "admin.revoke": frozenset({"admin"}),
+    "admin.active": frozenset({"admin"}),
+    "admin.password": frozenset({"admin"}),
+    "admin.audit": frozenset({"admin"}),
 }
 
 ARGS = {
@@ -57,6 +63,7 @@ ARGS = {
     "a": 1,
     "b": 1,
     "number": 1,
+    "username": "brackenford-viewer",
 }
 
 

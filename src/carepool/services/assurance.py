@@ -27,7 +27,7 @@ from carepool.services.documents import load_document, require_plan, require_ver
 from carepool.services.errors import Conflict
 from carepool.services.events import Kind, record
 from carepool.services.facts import facts_of
-from carepool.services.permissions import Action, Assignment, PlanScope, Role, allowed
+from carepool.services.permissions import Action, Assignment, PlanScope, allowed
 from carepool.services.ports import Database, Store
 from carepool.services.records import VersionRecord
 from carepool.services.status import (
@@ -55,15 +55,12 @@ KLOES: dict[str, str] = {
 WITH_CONDITIONS = "approved_subject_to_conditions"
 NOTE_MAX = 5000
 CONDITION_MAX = 1000
-ASSURERS = (Role.NATIONAL_ADMIN, Role.REGIONAL_ASSURER)
 
 
 def may_assure(assignments: Iterable[Assignment], plan: PlanScope | None = None) -> bool:
-    """May this person record assurance on this plan (or, with no plan, on any plan at all)?"""
-    roles = [a for a in assignments if a.role in ASSURERS]
-    if plan is None:
-        return bool(roles)
-    return any(allowed([a], Action.VIEW_PLAN, plan) for a in roles)
+    """May this person record assurance on this plan (or, with no plan, on any plan at all)? The rule
+    itself is ``permissions.allowed`` with ``Action.ASSURE_PLAN``, like every other permission."""
+    return allowed(assignments, Action.ASSURE_PLAN, plan)
 
 
 def scope_of(plan: Plan) -> PlanScope:
