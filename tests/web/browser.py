@@ -12,7 +12,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,10 +27,15 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"  # git-ignored; CI keeps the
 BLOCKING = {"serious", "critical"}
 
 
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Pages are not logged: a failing test's output shows the failure, not every request."""
+
+
 @contextmanager
 def served(app: Flask) -> Iterator[str]:
     """The app on a free loopback port, a thread per request, for the length of the block."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
