@@ -60,7 +60,7 @@ def test_national_roles_see_both(site: Site) -> None:
 def test_unknown_plan_is_not_found(site: Site) -> None:
     client = sign_in(site, "admin")
     assert client.get("/plans/no-such-plan").status_code == 404
-    assert client.get("/api/v1/plans/no-such-plan").get_json()["error"] == "Page not found"
+    assert client.get("/api/v1/plans/no-such-plan").get_json()["error"] == "not_found"
 
 
 def test_a_signatory_cannot_sign_for_another_organisation(site: Site) -> None:

@@ -79,7 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         api.bp,
     ):
         app.register_blueprint(blueprint)
-    protect(app, exempt=[api.bp])  # the API has only read-only GET endpoints
+    protect(app, exempt=[])  # pages send the token in a form field, the JSON API in the X-CSRFToken header
     errors.register(app)
     declared(app.view_functions["static"], PUBLIC)
 
