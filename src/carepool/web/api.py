@@ -58,15 +58,22 @@ def _within(prefix: str, problems: Sequence[Problem]) -> list[Problem]:
     ]
 
 
-def _refusal(refused: Conflict | InputRejected, what: str) -> ApiError:
-    """A service's refusal as an API error: 409 when the plan or its state moved on, 422 for bad input."""
+def _refusal(refused: Conflict | InputRejected, what: str, version_field: str = "version") -> ApiError:
+    """A service's refusal as an API error: 409 when the plan or its state moved on, 422 for bad input.
+    The services call the version a caller names ``based_on``; the body may call it ``version``."""
+    problems = [
+        Problem(
+            p.stage, version_field if p.location == "based_on" else p.location, p.message, p.found, p.expected
+        )
+        for p in refused.problems
+    ]
     if isinstance(refused, Conflict):
         return ApiError(
             409,
             f"{what} was refused: the plan is not in the state you expected; nothing was written",
-            refused.problems,
+            problems,
         )
-    return ApiError(422, f"{what} was refused; nothing was written", refused.problems)
+    return ApiError(422, f"{what} was refused; nothing was written", problems)
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -181,7 +188,7 @@ def save(plan_id: str) -> tuple[Response, int]:
     try:
         saved = save_draft(db, edited, based_on=based_on, actor=me().actor)
     except Conflict as refused:
-        raise _refusal(refused, "the save") from None
+        raise _refusal(refused, "the save", "based_on") from None
     except InputRejected as refused:
         placed = [p if p.location == "based_on" else _within("document", [p])[0] for p in refused.problems]
         raise ApiError(422, "the save was refused; nothing was written", placed) from None

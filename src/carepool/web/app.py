@@ -26,6 +26,7 @@ from carepool.web import (
     errors,
     plans,
     signoff,
+    spreadsheets,
     versions,
 )
 from carepool.web.csrf import protect
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         dashboard.bp,
         admin.bp,
         api.bp,
+        spreadsheets.bp,
     ):
         app.register_blueprint(blueprint)
     protect(app, exempt=[])  # pages send the token in a form field, the JSON API in the X-CSRFToken header
