@@ -26,6 +26,7 @@ from carepool.web import (
     errors,
     plans,
     signoff,
+    spreadsheets,
     versions,
 )
 from carepool.web.csrf import protect
@@ -77,9 +78,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         dashboard.bp,
         admin.bp,
         api.bp,
+        spreadsheets.bp,
     ):
         app.register_blueprint(blueprint)
-    protect(app, exempt=[api.bp])  # the API has only read-only GET endpoints
+    protect(app, exempt=[])  # pages send the token in a form field, the JSON API in the X-CSRFToken header
     errors.register(app)
     declared(app.view_functions["static"], PUBLIC)
 

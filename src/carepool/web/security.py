@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort, g, jsonify, redirect, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from carepool.problems import NotFound
@@ -21,6 +21,7 @@ from carepool.services.accounts import Principal, principal
 from carepool.services.permissions import Action, Assignment, PlanScope, allowed
 from carepool.services.plans import plan_header, stored_plan
 from carepool.services.portfolio import region_of
+from carepool.web.jsonerrors import error_response
 from carepool.web.state import state
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,9 +91,9 @@ def is_api() -> bool:
 
 def _unauthenticated() -> Response:
     if is_api():
-        response = jsonify({"error": "unauthorised", "message": "sign in first"})
-        response.status_code = 401
-        return response
+        return error_response(
+            401, "Sign in first (POST /sign-in); the session cookie authenticates API calls."
+        )
     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
 
 
