@@ -14,6 +14,11 @@ OTHER_PAGES = [
     f"/plans/{OTHER}/submit",
     f"/plans/{OTHER}/sign",
     f"/plans/{OTHER}/contributions/WS-14-01",
+    f"/plans/{OTHER}/sections/pools/0/change",
+    f"/plans/{OTHER}/sections/pools/add",
+    f"/plans/{OTHER}/sections/pools/0/remove",
+    f"/plans/{OTHER}/sections/s75/change",
+    f"/plans/{OTHER}/check-answers",
     f"/plans/{OTHER}/assurance",
     f"/plans/{OTHER}/audit",
     f"/plans/{OTHER}/versions/1/diff/1",
@@ -32,7 +37,10 @@ def test_another_areas_plan_is_not_found(site: Site, role: str) -> None:
     for url in (
         f"/plans/{OTHER}/submit",
         f"/plans/{OTHER}/sign",
-        f"/plans/{OTHER}/contributions/WS-14-01",
+        f"/plans/{OTHER}/sections/contributions/0/change",
+        f"/plans/{OTHER}/sections/risks/add",
+        f"/plans/{OTHER}/sections/risks/0/remove",
+        f"/plans/{OTHER}/sections/s75/change",
         f"/plans/{OTHER}/assurance",
         f"/plans/{OTHER}/assurance/conditions/1/clear",
     ):

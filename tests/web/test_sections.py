@@ -309,7 +309,7 @@ BAD_INPUT = [
         "#deadline-day",
         "The deadline must be a real date",
     ),
-    (_url("milestones", 0), {"deadline-month": ""}, "#deadline-day", "The deadline must include a month"),
+    (_url("milestones", 0), {"deadline-month": ""}, "#deadline-month", "The deadline must include a month"),
     (
         _url("milestones", 0),
         {"tasks-0-deadline-year": "16"},

@@ -433,11 +433,14 @@ class Reading:
     data: dict[str, Any]
     errors: dict[str, str] = field(default_factory=dict)  # field id → message, in page order
     targets: dict[Loc, Target] = field(default_factory=dict)  # location in the model → field
+    jump: dict[str, str] = field(default_factory=dict)  # field id → the input to fix (a date's month)
 
     def fail(self, target: Target, text: str) -> None:
         self.errors.setdefault(target.id, target.say(text))
 
     def focus(self, fid: str) -> str:
+        if fid in self.jump:
+            return self.jump[fid]
         return next((t.focus for t in self.targets.values() if t.id == fid), fid)
 
     def summary(self) -> list[dict[str, str]]:
@@ -623,6 +626,7 @@ def _read_date(spec: Spec, fid: str, values: Mapping[str, str], target: Target, 
     problem = ""
     if missing:
         problem = f"{the} must include a {' and '.join(missing)}"
+        reading.jump[fid] = f"{fid}-{missing[0]}"
     elif not all(v.isdigit() for v in parts.values()):
         problem = f"{the} must be a real date"
     elif len(parts["year"]) != 4:
@@ -850,12 +854,15 @@ def _widget(
         )
         return Widget("fieldset", fid, label=spec.label, hint=spec.hint, error=error, children=children)
     if kind == "date":
+        typed = {part: values.get(f"{fid}-{part}", "") for part in PARTS}
+        # GOV.UK: highlight only the missing parts of a date, or all of it when it is not a real date
+        wrong = {p for p, v in typed.items() if not v.strip()} if any(typed.values()) else set(PARTS)
         parts = [
             {
                 "name": part,
                 "classes": f"govuk-input--width-{4 if part == 'year' else 2}"
-                + (" govuk-input--error" if error else ""),
-                "value": values.get(f"{fid}-{part}", ""),
+                + (" govuk-input--error" if error and (part in wrong or not wrong) else ""),
+                "value": typed[part],
             }
             for part in PARTS
         ]
