@@ -30,6 +30,22 @@ def test_the_first_editing_address_opens_the_generic_form(site: Site) -> None:
     assert f'value="{CONTRIBUTION}"' in page and 'value="5,904,107.00"' in page
 
 
+def test_a_form_from_the_first_editing_page_still_saves_just_the_amount(site: Site) -> None:
+    client = sign_in(site, "editor")
+    old = f"/plans/{PLAN}/contributions/{CONTRIBUTION}"
+    token = form_values(client.get(EDIT).get_data(as_text=True))["csrf_token"]
+    response = client.post(old, data={"csrf_token": token, "based_on": "1", "amount": "£2,000"})
+    assert response.status_code == 302
+    db = site.app.extensions["carepool"].db
+    _, before = stored_plan(db, PLAN, 1)
+    _, after = stored_plan(db, PLAN)
+    changed = before.model_copy(deep=True)
+    changed.contributions[0].amount = after.contributions[0].amount
+    assert str(after.contributions[0].amount) == "2000.00" and after == changed
+    bad = client.post(old, data={"csrf_token": token, "based_on": "2", "amount": "x"})
+    assert bad.status_code == 400 and 'href="#amount"' in bad.get_data(as_text=True)
+
+
 def test_money_as_people_type_it_is_saved_exactly(site: Site) -> None:
     client = sign_in(site, "editor")
     code, _ = _save(client, "£1,234.50")

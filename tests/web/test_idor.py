@@ -37,6 +37,7 @@ def test_another_areas_plan_is_not_found(site: Site, role: str) -> None:
     for url in (
         f"/plans/{OTHER}/submit",
         f"/plans/{OTHER}/sign",
+        f"/plans/{OTHER}/contributions/WS-14-01",
         f"/plans/{OTHER}/sections/contributions/0/change",
         f"/plans/{OTHER}/sections/risks/add",
         f"/plans/{OTHER}/sections/risks/0/remove",

@@ -265,8 +265,10 @@ def _save(form: ItemForm, edited: Plan, done: str) -> Response | tuple[str, int]
 
 
 def _edit(
-    plan_id: str, section: str, index: int | None, adding: bool = False
+    plan_id: str, section: str, index: int | None, adding: bool = False, partial: bool = False
 ) -> Response | str | tuple[str, int]:
+    """``partial``: fields the form does not send keep their stored values (the first editing page's
+    address, whose form sent only the amount)."""
     if request.method == "GET":
         version, plan = stored_plan(state().db, plan_id)
         form = ItemForm.open(section, plan, version, index, adding)
@@ -274,6 +276,8 @@ def _edit(
     version, plan = _based_on(plan_id)
     form = ItemForm.open(section, plan, version, index, adding)
     values = dict(request.form)
+    if partial:
+        values = {**forms.initial(form.fields, form.stored, form.options), **values}
     reading = forms.read(form.fields, values, form.options, form.stored)
     if reading.errors:
         return form.page(values, reading.errors, reading.summary()), 400
@@ -362,14 +366,20 @@ def _save_removal(form: ItemForm, edited: Plan) -> Response | tuple[str, int]:
     )
 
 
-@bp.route("/plans/<plan_id>/contributions/<item_id>")
+@bp.route("/plans/<plan_id>/contributions/<item_id>", methods=["GET", "POST"])
 @requires(Action.EDIT_PLAN)
-def contribution(plan_id: str, item_id: str) -> Response:
-    """The first editing page's address (a contribution by id) now opens the generic change page."""
-    _, plan = stored_plan(state().db, plan_id)
+def contribution(plan_id: str, item_id: str) -> Response | str | tuple[str, int]:
+    """The first editing page's address (a contribution by id): GET opens the generic change page; a POST
+    (from a page opened before it existed) changes only the fields it sends, in the version it was read from."""
+    if request.method == "GET":
+        _, plan = stored_plan(state().db, plan_id)
+    else:
+        _, plan = _based_on(plan_id)
     index = next((i for i, c in enumerate(plan.contributions) if c.id == item_id), None)
     if index is None:
         abort(404)
+    if request.method == "POST":
+        return _edit(plan_id, "contributions", index, partial=True)
     return redirect(url_for("editing.change", plan_id=plan_id, section="contributions", index=index))
 
 
