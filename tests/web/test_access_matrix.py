@@ -52,6 +52,12 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "dashboard.download": EVERYONE,
     "admin.users": frozenset({"admin"}),
     "admin.new_user": frozenset({"admin"}),
+    "admin.person": frozenset({"admin"}),
+    "admin.grant": frozenset({"admin"}),
+    "admin.revoke": frozenset({"admin"}),
+    "admin.active": frozenset({"admin"}),
+    "admin.password": frozenset({"admin"}),
+    "admin.audit": frozenset({"admin"}),
 }
 
 ARGS = {
@@ -63,6 +69,7 @@ ARGS = {
     "b": 1,
     "number": 1,
     "index": 0,
+    "username": "brackenford-viewer",
 }
 # Where a route takes only some values of an argument (single-object sections).
 ENDPOINT_ARGS: dict[str, dict[str, object]] = {"editing.change_single": {"section": "s75"}}

@@ -8,10 +8,11 @@ from flask import Blueprint, Response, jsonify
 
 from carepool.services.assurance import KLOES, assurance_view
 from carepool.services.checks import check_stored
-from carepool.services.permissions import Action, PlanScope, allowed
-from carepool.services.plans import export_plan, list_plans
+from carepool.services.permissions import Action, allowed
+from carepool.services.plans import export_plan
+from carepool.services.portfolio import visible
 from carepool.web.openapi import document
-from carepool.web.security import me, public, region_of, requires
+from carepool.web.security import me, public, requires
 from carepool.web.state import state
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -26,13 +27,9 @@ def openapi() -> Response:
 @bp.route("/plans")
 @requires(Action.SIGNED_IN)
 def plans() -> Response:
-    who = me()
-    visible = [
-        p.to_dict()
-        for p in list_plans(state().db)
-        if allowed(who.assignments, Action.VIEW_PLAN, PlanScope(p.area_code, region_of(p.area_code, "")))
-    ]
-    return jsonify({"plans": visible})
+    roles = me().assignments
+    mine = visible(state().db, lambda scope: allowed(roles, Action.VIEW_PLAN, scope))
+    return jsonify({"plans": [e.summary.to_dict() for e in mine]})
 
 
 @bp.route("/plans/<plan_id>")

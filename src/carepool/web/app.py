@@ -10,7 +10,9 @@ from typing import Any
 
 from flask import Flask, Response, g
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup
 
+from carepool.money import fmt_pounds
 from carepool.services.accounts import FAST, STRONG, accounts_of
 from carepool.services.backend import connect
 from carepool.web import (
@@ -61,6 +63,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["pounds"] = fmt_pounds
+    app.jinja_env.filters["svg"] = Markup  # chart SVG comes from reports.charts, which escapes every text
 
     for blueprint in (
         auth.bp,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, get_args, get_origin, get_type_hints
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -106,7 +107,7 @@ class ItemForm:
         value = getattr(self.plan, self.section)
         return list(value) if isinstance(value, list) else []
 
-    @property
+    @cached_property
     def stored(self) -> dict[str, Any] | None:
         """The item as stored (JSON form), or None for a new one."""
         if self.adding:
@@ -120,7 +121,7 @@ class ItemForm:
             return (self.section,)
         return (self.section, len(self.items) if self.adding or self.index is None else self.index)
 
-    @property
+    @cached_property
     def options(self) -> Options:
         return Options.of(self.plan, load_pack(self.plan.policy), SECTIONS)
 

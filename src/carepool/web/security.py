@@ -17,10 +17,10 @@ from flask import abort, g, jsonify, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from carepool.problems import NotFound
-from carepool.reference import lookup_area
 from carepool.services.accounts import Principal, principal
 from carepool.services.permissions import Action, Assignment, PlanScope, allowed
-from carepool.services.plans import stored_plan
+from carepool.services.plans import plan_header, stored_plan
+from carepool.services.portfolio import region_of
 from carepool.web.state import state
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -96,20 +96,17 @@ def _unauthenticated() -> Response:
     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
 
 
-def region_of(area_code: str, fallback: str) -> str:
-    """Regions come from the reference data (one spelling everywhere); a plan's own text is a fallback."""
-    try:
-        return lookup_area(area_code).region
-    except NotFound:
-        return fallback
-
-
 def plan_scope(plan_id: str) -> PlanScope:
+    """Whose plan this is, from its header; the document is read only for an area not in the reference."""
     try:
-        _, plan = stored_plan(state().db, plan_id)
+        header = plan_header(state().db, plan_id)
+        region = region_of(header.area_code, "")
+        if not region:
+            _, plan = stored_plan(state().db, plan_id)
+            region = plan.area.region
     except NotFound:
         abort(404)
-    return PlanScope(plan.area.ons_code, region_of(plan.area.ons_code, plan.area.region))
+    return PlanScope(header.area_code, region)
 
 
 def permits(action: Action | Rule, assignments: Sequence[Assignment], scope: PlanScope | None) -> bool:
