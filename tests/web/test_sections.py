@@ -455,7 +455,8 @@ def test_remove_asks_first_then_saves_a_version_without_the_item(site: Site) -> 
 def test_an_item_others_refer_to_cannot_be_removed(site: Site) -> None:
     client = sign_in(site, "editor")
     page = client.get(_url("pools", 0, "remove")).get_data(as_text=True)
-    assert "You cannot remove pool BRK-CH yet" in page and "Contribution BRK-14-" in page
+    assert "You cannot remove pool BRK-CH yet" in page and "Contribution BRK-14-03 (pool)" in page
+    assert page.count("Scheme BR02 (funding)") == 1  # two funding rows, one line
     assert "govuk-button--warning" not in page
     response = client.post(
         _url("pools", 0, "remove"), data={"csrf_token": csrf_token(client), "based_on": "1"}

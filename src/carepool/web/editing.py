@@ -324,10 +324,7 @@ def remove(plan_id: str, section: str, index: int) -> Response | str | tuple[str
     data = form.document
     del data[section][index]
     edited = Plan.model_validate(data)
-    blockers = [
-        f"{forms.upper_first(describe(plan, p.location))} ({p.location.rsplit('.', 1)[-1]})"
-        for p in new_problems(plan, edited)
-    ]
+    blockers = list(dict.fromkeys(_blocker(plan, p.location) for p in new_problems(plan, edited)))
     if request.method == "POST" and not blockers:
         return _save_removal(form, edited)
     page = render_template(
@@ -344,6 +341,13 @@ def remove(plan_id: str, section: str, index: int) -> Response | str | tuple[str
         else [],
     )
     return (page, 400) if request.method == "POST" else page
+
+
+def _blocker(plan: Plan, location: str) -> str:
+    """``schemes[1].funding[0].pool`` → ``Scheme BR02 (funding)``: the item, and which of its fields."""
+    loc = _loc(location)
+    field = str(loc[2]) if len(loc) > 2 else str(loc[-1])
+    return f"{forms.upper_first(describe(plan, location))} ({forms.lower_first(forms.LABELS.get(field, forms.words(field)))})"
 
 
 def _save_removal(form: ItemForm, edited: Plan) -> Response | tuple[str, int]:
