@@ -32,7 +32,7 @@ class Site:
 
 
 def csrf_token(client: FlaskClient, path: str = "/sign-in") -> str:
-    page = client.get(path).get_data(as_text=True)
+    page = client.get(path, follow_redirects=True).get_data(as_text=True)
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert found, f"no CSRF token on {path}"
     return found.group(1)

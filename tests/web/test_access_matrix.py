@@ -48,6 +48,11 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "spreadsheets.plan_json": EVERYONE,
     "spreadsheets.upload": frozenset({"editor"}),
     "editing.contribution": frozenset({"editor"}),
+    "editing.add": frozenset({"editor"}),
+    "editing.change": frozenset({"editor"}),
+    "editing.change_single": frozenset({"editor"}),
+    "editing.remove": frozenset({"editor"}),
+    "editing.check_answers": EVERYONE,
     "signoff.submit": frozenset({"editor"}),
     "signoff.sign": frozenset({"signatory", "chair"}),
     "assurance.index": ASSURERS,
@@ -73,8 +78,11 @@ ARGS = {
     "a": 1,
     "b": 1,
     "number": 1,
+    "index": 0,
     "username": "brackenford-viewer",
 }
+# Where a route takes only some values of an argument (single-object sections).
+ENDPOINT_ARGS: dict[str, dict[str, object]] = {"editing.change_single": {"section": "s75"}}
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
@@ -86,7 +94,8 @@ def routes(app: Flask) -> list[tuple[Rule, str]]:
 
 
 def _build(rule: Rule) -> str:
-    built = rule.build({k: v for k, v in ARGS.items() if k in rule.arguments})
+    args = {**ARGS, **ENDPOINT_ARGS.get(rule.endpoint, {})}
+    built = rule.build({k: v for k, v in args.items() if k in rule.arguments})
     assert built is not None
     return built[1]
 

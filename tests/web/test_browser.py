@@ -79,6 +79,44 @@ def test_edit_a_plan_and_meet_a_concurrent_save(site: Site, browser: Browser) ->
         context.close()
 
 
+def test_edit_a_section_in_the_browser(site: Site, browser: Browser) -> None:
+    """Add a pool with real form controls (text, radios, select, Yes/No), meet an error on the way, see it
+    on the section page, then remove it after the confirmation page."""
+    with served(site.app) as base:
+        context = browser.new_context()
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        sign_in(page, base, site, "brackenford-editor")
+        page.goto(f"{base}/plans/{PLAN}/sections/pools")
+        page.get_by_role("link", name="Add a pool").click()
+        page.get_by_label("Name").fill("Carers pool")
+        page.get_by_role("button", name="Save as a new draft").click()
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_contain_text("Enter the ID")
+        expect(summary).to_contain_text("Select the host partner")
+        summary.get_by_role("link", name="Enter the ID").click()
+        expect(page.get_by_label("ID", exact=True)).to_be_focused()
+        expect(page.get_by_label("Name")).to_have_value("Carers pool")  # kept
+        page.get_by_label("ID", exact=True).fill("BRK-CA")
+        page.get_by_label("NHS Brackenford CCG (Z2A)").check()
+        page.get_by_role("group", name="Arrangement").get_by_label("Aligned").check()
+        page.get_by_role("button", name="Save as a new draft").click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(
+            "Saved as version 2: pool BRK-CA added"
+        )
+        card = page.locator(".govuk-summary-card", has_text="Carers pool")
+        expect(card).to_contain_text("aligned")
+        shot(page, "11-pool-added")
+        card.get_by_role("link", name="Remove").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Are you sure you want to remove pool BRK-CA?"
+        )
+        page.get_by_role("button", name="Yes, remove pool BRK-CA").click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("pool BRK-CA removed")
+        expect(page.locator(".govuk-summary-card", has_text="Carers pool")).to_have_count(0)
+        context.close()
+
+
 def test_no_serious_accessibility_violations_on_any_page_type(site: Site, browser: Browser) -> None:
     pages = {
         "plan-list": "/plans",
@@ -93,6 +131,10 @@ def test_no_serious_accessibility_violations_on_any_page_type(site: Site, browse
         "assurance-list": "/assurance",
         "diff": f"/plans/{PLAN}/versions/1/diff/1",
         "audit": f"/plans/{PLAN}/audit",
+        "check-answers": f"/plans/{PLAN}/check-answers",
+        "remove": f"/plans/{PLAN}/sections/risks/0/remove",
+        "add": f"/plans/{PLAN}/sections/milestones/add",
+        "edit-s75": f"/plans/{PLAN}/sections/s75/change",
     }
     found: dict[str, list[str]] = {}
     assert workflow.submit(site.app.extensions["carepool"].db, PLAN, actor="test").submitted
@@ -130,20 +172,34 @@ def test_no_serious_accessibility_violations_on_any_page_type(site: Site, browse
         found["admin-new-user-error"] = serious_violations(page)
         page.get_by_role("button", name="Sign out").click()
         sign_in(page, base, site, "brackenford-editor")
-        for name in ("edit", "submit"):
+        for name in ("edit", "submit", "check-answers", "remove", "add", "edit-s75"):
             page.goto(base + pages[name])
             found[name] = serious_violations(page)
         page.goto(base + pages["edit"])
         page.get_by_label("Amount").fill("x")
         page.get_by_role("button", name="Save as a new draft").click()
         found["edit-error"] = serious_violations(page)
+        # the generic form with errors in a date input and in a table of inputs
+        page.goto(f"{base}/plans/{PLAN}/sections/milestones/0/change")
+        page.get_by_role("group", name="Deadline", exact=True).get_by_label("Day").fill("")
+        page.get_by_label("Title, row 1").fill("")
+        page.get_by_role("button", name="Save as a new draft").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("The deadline must include a day")
+        found["edit-section-error"] = serious_violations(page)
+        shot(page, "09-section-error")
+        page.goto(f"{base}/plans/{PLAN}/sections/schemes/0/change")
+        page.get_by_label("Amount, row 1").fill("lots")
+        page.get_by_role("button", name="Save as a new draft").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Funding row 1: enter the amount")
+        found["edit-table-error"] = serious_violations(page)
+        shot(page, "10-table-error")
         page.get_by_role("button", name="Sign out").click()
         sign_in(page, base, site, "brackenford-chair")
         page.goto(f"{base}/plans/{PLAN}/sign")
         found["sign"] = serious_violations(page)
         context.close()
     assert {name: v for name, v in found.items() if v} == {}
-    assert len(found) == 21
+    assert len(found) == 27
 
 
 def test_the_accessibility_check_does_find_problems(browser: Browser) -> None:

@@ -81,5 +81,5 @@ def section(plan_id: str, section: str) -> str:
         plan_title=document.get("title", plan_id),
         version=exported.version,
         cards=cards(section, document),
-        edit_endpoint=EDITABLE.get(section) if abilities(plan_id)["edit"] else None,
+        editable=EDITABLE[section] if abilities(plan_id)["edit"] else None,
     )

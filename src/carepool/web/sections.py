@@ -26,7 +26,37 @@ SECTIONS: dict[str, str] = {
 }
 SECTION_PATTERN = "any(" + ", ".join(SECTIONS) + ")"
 MONEY_FIELDS = {"amount", "stated_pot", "fund_share", "risk_pool"}
-EDITABLE = {"contributions": "editing.contribution"}  # sections with an edit page per item
+
+
+@dataclass(frozen=True, slots=True)
+class Editable:
+    """How a section is edited: a list of items (each found by ``key``, e.g. a pool's ``id``), or one
+    object whose fields are changed (``key`` None)."""
+
+    section: str
+    singular: str  # "pool", "condition statement"
+    key: str | None
+
+    @property
+    def is_list(self) -> bool:
+        return self.key is not None
+
+
+EDITABLE: dict[str, Editable] = {
+    section: Editable(section, singular, key)
+    for section, singular, key in (
+        ("partners", "partner", "org"),
+        ("pools", "pool", "id"),
+        ("contributions", "contribution", "id"),
+        ("schemes", "scheme", "ref"),
+        ("metrics", "metric", "metric"),
+        ("conditions", "condition statement", "condition"),
+        ("risks", "risk", "id"),
+        ("milestones", "milestone", "id"),
+        ("s75", "section 75 heads of terms", None),
+        ("signatories", "signatory", "signs_for"),
+    )
+}
 
 _HEAD = re.compile(r"^([A-Za-z_0-9]+)(?:\[(\d+)\])?(?:\.([A-Za-z_0-9]+))?")
 
@@ -45,6 +75,7 @@ class Card:
     anchor: str
     rows: list[Row]
     item_id: str | None
+    index: int | None = None  # position in a list section
 
 
 def label(key: str) -> str:
@@ -83,13 +114,23 @@ def _card(section: str, index: int | None, item: Any) -> Card:
     anchor = f"{section}-{index}" if index is not None else section
     if not isinstance(item, dict):
         return Card(
-            f"{SECTIONS[section]} {index}", anchor, [Row("value", "Value", show("", item), anchor)], None
+            f"{SECTIONS[section]} {index}",
+            anchor,
+            [Row("value", "Value", show("", item), anchor)],
+            None,
+            index,
         )
-    title = str(item.get("name") or item.get("title") or item.get("id") or item.get("org") or "")
-    title = title or str(item.get("condition") or item.get("signs_for") or item.get("metric") or anchor)
     ident = item.get("id")
     rows = [Row(k, label(k), show(k, v), f"{anchor}-{k}") for k, v in item.items()]
-    return Card(title, anchor, rows, str(ident) if isinstance(ident, str) else None)
+    return Card(
+        item_title(item) or anchor, anchor, rows, str(ident) if isinstance(ident, str) else None, index
+    )
+
+
+def item_title(item: dict[str, Any]) -> str:
+    """What a summary card (or a Change link's hidden text) calls an item."""
+    title = str(item.get("name") or item.get("title") or item.get("id") or item.get("org") or "")
+    return title or str(item.get("condition") or item.get("signs_for") or item.get("metric") or "")
 
 
 def cards(section: str, document: dict[str, Any]) -> list[Card]:
