@@ -46,6 +46,19 @@ def test_save_draft_accepts_a_hash_prefix_as_the_base(db: Database) -> None:
     assert saved.number == 2
 
 
+def test_save_draft_refuses_codes_that_do_not_resolve_whichever_face_sent_them(
+    db: Database, engine: Engine
+) -> None:
+    plan = stored(db)
+    data = plan.model_dump(mode="json")
+    data["contributions"][0]["pool"] = "NO-SUCH-POOL"
+    before = row_counts(engine)
+    with pytest.raises(InputRejected) as refused:
+        workflow.save_draft(db, Plan.model_validate(data), based_on=1, actor="bob")
+    assert refused.value.problems[0].location == "contributions[0].pool"
+    assert row_counts(engine) == before
+
+
 def test_a_plan_changed_and_changed_back_is_found_by_its_hash(db: Database) -> None:
     """Versions 1 and 3 share a hash (same content): the latest of them is meant (found in a browser test)."""
     plan = stored(db)

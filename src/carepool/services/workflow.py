@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from carepool.io.plan_json import reference_problems
 from carepool.model import Plan
 from carepool.policy import load_pack
 from carepool.problems import InputRejected, Problem
@@ -22,7 +23,11 @@ from carepool.services.versioning import Saved, find_base, save_version
 
 def save_draft(db: Database, plan: Plan, *, based_on: int | str, actor: str) -> Saved:
     """Save an edited plan as a new draft. ``based_on`` is the number or hash of the version edited;
-    if another version was saved since, raise ``Conflict`` naming what changed. Never overwrites."""
+    if another version was saved since, raise ``Conflict`` naming what changed. Never overwrites.
+    Every code the plan uses must resolve (the importer's rule), whichever face the edit came from."""
+    problems = reference_problems(plan)
+    if problems:
+        raise InputRejected(problems)
 
     def work(store: Store) -> Saved:
         require_version(store, plan.id)
