@@ -62,7 +62,9 @@ def database_url(tmp_path: Path, request: pytest.FixtureRequest, _server_engine:
         return f"sqlite:///{path}"
     upgrade(_server_engine)  # a test may have downgraded; a no-op otherwise
     with _server_engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(RETURN_TABLES + TABLES + ACCOUNT_TABLES)} RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text(f"TRUNCATE {', '.join(RETURN_TABLES + TABLES + ACCOUNT_TABLES)} RESTART IDENTITY CASCADE")
+        )
     return _server_engine.url.render_as_string(hide_password=False)
 
 
