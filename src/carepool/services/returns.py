@@ -44,6 +44,7 @@ from carepool.monitoring.returns import (
 )
 from carepool.policy import PackError, PolicyPack, load_pack
 from carepool.problems import InputRejected, Problem
+from carepool.reports.data import Monitoring, ReturnLine
 from carepool.services.chain import stamp
 from carepool.services.clock import now
 from carepool.services.documents import (
@@ -257,6 +258,19 @@ def admissions_outlook(
         return simulate_plan(mp.position.plan, mp.pack, runs, seed=0), ""
     except InputRejected as exc:
         return None, "No admissions outlook: " + "; ".join(str(p) for p in exc.problems)
+
+
+def report_monitoring(db: Database, plan_id: str, year: str | None = None) -> Monitoring | None:
+    """The board paper's monitoring section: the stored position and its outlook (None: no returns)."""
+    found = stored_position(db, plan_id, year)
+    if found is None:
+        return None
+    outlook, note = admissions_outlook(found)
+    lines = tuple(
+        ReturnLine(r.quarter, r.revision, r.received_at.date(), r.actor, r.plan_version)
+        for r in found.returns
+    )
+    return Monitoring(found.year, found.plan_version, lines, found.position, outlook, note)
 
 
 # --- recording ----------------------------------------------------------------------------------------
@@ -589,6 +603,7 @@ __all__ = [
     "record_parsed",
     "record_return_bytes",
     "record_return_file",
+    "report_monitoring",
     "return_template",
     "stored_position",
 ]
