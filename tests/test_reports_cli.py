@@ -66,7 +66,9 @@ def test_stored_returns_put_the_monitoring_section_in_the_paper(stored: str, tmp
     city, county = (p.id for p in build_demo_plans())
     for plan_id, expected in ((city, True), (county, False)):  # the demo stores returns for the city only
         out = tmp_path / f"{plan_id}.html"
-        result = CliRunner().invoke(app_for(stored), ["report", plan_id, "--format", "html", "--out", str(out)])
+        result = CliRunner().invoke(
+            app_for(stored), ["report", plan_id, "--format", "html", "--out", str(out)]
+        )
         assert result.exit_code == 0, result.output
         text = out.read_text(encoding="utf-8")
         assert ('<section id="monitoring"' in text) is expected

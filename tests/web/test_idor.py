@@ -17,6 +17,8 @@ OTHER_PAGES = [
     f"/plans/{OTHER}/assurance",
     f"/plans/{OTHER}/audit",
     f"/plans/{OTHER}/versions/1/diff/1",
+    f"/plans/{OTHER}/monitoring",
+    f"/plans/{OTHER}/monitoring/template",
     f"/api/v1/plans/{OTHER}",
     f"/api/v1/plans/{OTHER}/checks",
     f"/api/v1/plans/{OTHER}/assurance",
@@ -35,6 +37,7 @@ def test_another_areas_plan_is_not_found(site: Site, role: str) -> None:
         f"/plans/{OTHER}/contributions/WS-14-01",
         f"/plans/{OTHER}/assurance",
         f"/plans/{OTHER}/assurance/conditions/1/clear",
+        f"/plans/{OTHER}/monitoring/returns",
     ):
         response = client.post(
             url, data={"csrf_token": token, "based_on": "1", "amount": "1", "organisation": "hwb"}
