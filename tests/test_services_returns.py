@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -368,3 +371,56 @@ def test_a_folder_import_stores_every_accepted_return_and_keeps_every_file(
     assert sorted(u.filename for u in kept) == sorted(outcomes)  # every file, as received
     assert {u.filename: u.outcome for u in kept}["c-renamed.xlsx"] == "rejected"
     assert verify_audit_chain(stored).ok
+
+
+# --- two senders at once, and any bytes at all -----------------------------------------------------------
+
+
+def test_two_returns_for_the_same_quarter_at_once_become_revisions_one_and_two(
+    stored: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_services_concurrency import gate_first_call, race
+
+    monkeypatch.setattr(
+        returns, "_plan_version", gate_first_call(returns._plan_version, threading.Barrier(2))
+    )
+    results = race(
+        lambda: record_return_bytes(stored, json_return(spend=spend("2000000")), "a.json", "alice"),
+        lambda: record_return_bytes(stored, json_return(spend=spend("2100000")), "b.json", "bob"),
+    )
+    assert all(isinstance(r, returns.Recorded) for r in results), results
+    assert sorted(r.stored.revision for r in results if isinstance(r, returns.Recorded)) == [1, 2]
+    assert [r.revision for r in list_returns(stored, PLAN)] == [1, 2]
+    assert verify_audit_chain(stored).ok
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+FIELDS = st.fixed_dictionaries(
+    {
+        "format": st.just("carepool-return/1"),
+        "plan": st.just(PLAN),
+        "quarter": st.sampled_from(["2015-16 Q1", "2015-16 Q4", "Q1", ""]),
+    },
+    optional={"spend": JSONISH, "metrics": JSONISH, "conditions": JSONISH, "narrative": JSONISH},
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.one_of(FIELDS.map(lambda d: json.dumps(d).encode()), st.binary(max_size=200)))
+def test_any_file_is_recorded_or_refused_whole_never_half(stored: Database, raw: bytes) -> None:
+    before = [(r.quarter, r.revision) for r in list_returns(stored, PLAN)]
+    try:
+        recorded = record_return_bytes(stored, raw, "fuzz.json", "fuzzer", PLAN)
+    except ImportRejected as exc:
+        assert exc.problems and exc.upload_id is not None
+        assert [(r.quarter, r.revision) for r in list_returns(stored, PLAN)] == before
+    else:
+        assert recorded.stored.plan_id == PLAN
