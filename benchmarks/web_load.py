@@ -9,7 +9,8 @@ What it does:
 1. Loads the synthetic national set (``carepool.demo.national.generate_national``, 152 plans) into the
    database through the services (``load_plans``; a second run finds them already loaded) and creates a
    national admin with a known password (``create_user``; reused if it already exists).
-2. Starts the production server — ``carepool --db URL serve`` (waitress) in a subprocess — on a free port
+2. Starts the production server — ``carepool --db URL serve`` (gunicorn: ``--workers`` processes of
+   ``--threads`` threads) in a subprocess — on a free port
    of 127.0.0.1 (never any other address) and waits until it answers.
 3. Signs in ``--clients`` (20) clients, each with its own session cookie, reading the CSRF token from the
    sign-in form as a browser would.
@@ -115,7 +116,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, port: int, threads: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-c",
@@ -127,6 +128,8 @@ def start_server(url: str, port: int, threads: int, log: Path) -> subprocess.Pop
         HOST,
         "--port",
         str(port),
+        "--workers",
+        str(workers),
         "--threads",
         str(threads),
     ]
@@ -214,6 +217,24 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its children (the server's master and its worker processes)."""
+    return sum(proc_cpu(p) for p in [pid, *children_of(pid)])
+
+
+def children_of(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{parent}\n" in status:
+                found.append(int(entry.name))
+    return found
+
+
 def postmaster_pid(url: str) -> int | None:
     """The PostgreSQL server's main process, when it runs on this machine (to count its CPU)."""
     import sqlalchemy
@@ -232,18 +253,7 @@ def postmaster_pid(url: str) -> int | None:
 
 def postgres_pids(postmaster: int | None) -> list[int]:
     """The postmaster and its children (the backends serving our connections among them)."""
-    if postmaster is None:
-        return []
-    pids = [postmaster]
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                status = (entry / "status").read_text()
-            except OSError:
-                continue
-            if f"\nPPid:\t{postmaster}\n" in status:
-                pids.append(int(entry.name))
-    return pids
+    return [] if postmaster is None else [postmaster, *children_of(postmaster)]
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -264,7 +274,7 @@ class CpuMeter:
         own = resource.getrusage(resource.RUSAGE_SELF)
         return {
             "wall": time.perf_counter(),
-            "server": proc_cpu(self.server_pid),
+            "server": tree_cpu(self.server_pid),
             "postgres": {pid: proc_cpu(pid) for pid in postgres_pids(self.postmaster)},
             "children": children.ru_utime + children.ru_stime,  # finished children: wrk
             "self": own.ru_utime + own.ru_stime,  # this process: the Python client threads
@@ -482,9 +492,9 @@ def wait_idle(pid: int, limit_s: float = 180.0) -> float:
     """Wait until the server stops using CPU (requests still queued from a previous run are drained)."""
     began = time.monotonic()
     while time.monotonic() - began < limit_s:
-        before = proc_cpu(pid)
+        before = tree_cpu(pid)
         time.sleep(0.5)
-        if proc_cpu(pid) - before < 0.03:
+        if tree_cpu(pid) - before < 0.03:
             break
     return time.monotonic() - began
 
@@ -559,8 +569,9 @@ def main() -> int:
     )
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients, each signed in")
     parser.add_argument("--max-requests", type=int, default=20_000, help="hard cap on requests per run")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes (one per core)")
     parser.add_argument(
-        "--threads", type=int, default=8, help="waitress worker threads (carepool serve's default)"
+        "--threads", type=int, default=4, help="threads per worker (carepool serve's default)"
     )
     parser.add_argument(
         "--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python"
@@ -581,9 +592,10 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="carepool-web-load-") as tmp:
         work = Path(tmp)
-        server = start_server(args.db, port, args.threads, work / "server.log")
+        server = start_server(args.db, port, args.workers, args.threads, work / "server.log")
         print(
-            f"server: carepool serve (waitress, {args.threads} threads) on http://{HOST}:{port}/ pid {server.pid}"
+            f"server: carepool serve (gunicorn, {args.workers} workers × {args.threads} threads) "
+            f"on http://{HOST}:{port}/ pid {server.pid}"
         )
         try:
             cookies = [sign_in(port) for _ in range(args.clients)]
@@ -617,7 +629,8 @@ def main() -> int:
             "seconds": args.seconds,
             "warmup_requests": args.warmup,
             "max_requests": args.max_requests,
-            "waitress_threads": args.threads,
+            "server_workers": args.workers,
+            "server_threads": args.threads,
             "client": args.client,
             "plans": len(plan_ids),
         },

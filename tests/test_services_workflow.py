@@ -46,6 +46,18 @@ def test_save_draft_accepts_a_hash_prefix_as_the_base(db: Database) -> None:
     assert saved.number == 2
 
 
+def test_a_plan_changed_and_changed_back_is_found_by_its_hash(db: Database) -> None:
+    """Versions 1 and 3 share a hash (same content): the latest of them is meant (found in a browser test)."""
+    plan = stored(db)
+    workflow.save_draft(db, small_plan(title="Edited"), based_on=1, actor="bob")
+    back = workflow.save_draft(db, plan, based_on=2, actor="bob")
+    assert back.number == 3 and back.sha256 == content_hash(plan)
+    result = workflow.submit(db, plan.id, actor="bob", expected=content_hash(plan))
+    assert result.submitted and result.version == 3
+    again = workflow.save_draft(db, small_plan(title="Again"), based_on=content_hash(plan)[:10], actor="bob")
+    assert again.number == 4  # based on version 3, the latest: no conflict
+
+
 def test_concurrent_edit_is_refused_naming_what_changed(db: Database, engine: Engine) -> None:
     plan = stored(db)
     workflow.save_draft(db, small_plan(title="Alice's title"), based_on=1, actor="alice")

@@ -1,4 +1,6 @@
-"""Browser test support: the app on waitress in a thread, Debian's Chromium driven by Playwright, axe."""
+"""Browser test support: the app on a threaded WSGI server in this process (so tests can reach its
+database), Debian's Chromium driven by Playwright, axe. ``carepool serve`` itself (gunicorn worker
+processes) is tested in test_serve.py."""
 
 from __future__ import annotations
 
@@ -6,12 +8,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page
-from waitress.server import create_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,16 +27,22 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"  # git-ignored; CI keeps the
 BLOCKING = {"serious", "critical"}
 
 
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Pages are not logged: a failing test's output shows the failure, not every request."""
+
+
 @contextmanager
 def served(app: Flask) -> Iterator[str]:
-    """The production server (waitress) on a free loopback port, for the length of the block."""
-    server: Any = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    """The app on a free loopback port, a thread per request, for the length of the block."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
-        server.close()
+        server.shutdown()
+        server.server_close()
         thread.join(timeout=5)
 
 

@@ -1,4 +1,4 @@
-"""End to end in real headless Chromium (Debian's package) against the app on waitress: sign in, open a
+"""End to end in real headless Chromium (Debian's package) against the app on a threaded server: sign in, open a
 plan, read the checklist, edit a contribution, meet a concurrency refusal; axe on every page type."""
 
 from __future__ import annotations

@@ -22,6 +22,10 @@ OTHER_PAGES = [
     f"/api/v1/plans/{OTHER}",
     f"/api/v1/plans/{OTHER}/checks",
     f"/api/v1/plans/{OTHER}/assurance",
+    f"/api/v1/plans/{OTHER}/versions/1",
+    f"/plans/{OTHER}/template.xlsx",
+    f"/plans/{OTHER}/plan.json",
+    f"/plans/{OTHER}/upload",
 ]
 
 
@@ -43,6 +47,16 @@ def test_another_areas_plan_is_not_found(site: Site, role: str) -> None:
             url, data={"csrf_token": token, "based_on": "1", "amount": "1", "organisation": "hwb"}
         )
         assert response.status_code == 404, url
+    for url in (
+        f"/api/v1/plans/{OTHER}/versions",
+        f"/api/v1/plans/{OTHER}/submit",
+        f"/api/v1/plans/{OTHER}/sign",
+        f"/api/v1/plans/{OTHER}/assurance",
+        f"/api/v1/plans/{OTHER}/assurance/conditions/1/clear",
+    ):
+        body = {"based_on": 1, "version": 1, "role": "r", "organisation": "hwb", "category": "approved"}
+        response = client.post(url, json=body, headers={"X-CSRFToken": token})
+        assert response.status_code == 404 and response.get_json()["error"] == "not_found", url
     listed = client.get("/api/v1/plans").get_json()["plans"]
     assert [p["id"] for p in listed] == [PLAN]
     assert OTHER not in client.get("/plans").get_data(as_text=True)
@@ -63,7 +77,7 @@ def test_national_roles_see_both(site: Site) -> None:
 def test_unknown_plan_is_not_found(site: Site) -> None:
     client = sign_in(site, "admin")
     assert client.get("/plans/no-such-plan").status_code == 404
-    assert client.get("/api/v1/plans/no-such-plan").get_json()["error"] == "Page not found"
+    assert client.get("/api/v1/plans/no-such-plan").get_json()["error"] == "not_found"
 
 
 def test_a_signatory_cannot_sign_for_another_organisation(site: Site) -> None:

@@ -38,7 +38,15 @@ TABLE: list[tuple[Action, PlanScope | None, set[str]]] = [
     (Action.MANAGE_USERS, None, {"admin"}),
     (Action.VIEW_PLAN, None, set()),  # a plan action without a plan is refused
     (Action.SIGNED_IN, None, set(PEOPLE)),
+    (Action.ASSURE_PLAN, OURS, {"admin", "assurer"}),
+    (Action.ASSURE_PLAN, NEIGHBOUR, {"admin", "assurer"}),
+    (Action.ASSURE_PLAN, FAR, {"admin"}),  # another region's assurer may not
+    (Action.ASSURE_PLAN, None, {"admin", "assurer"}),  # may assure some plan: sees the assurance list
 ]
+
+
+def test_every_action_is_in_the_table() -> None:
+    assert {action for action, _, _ in TABLE} == set(Action)
 
 
 @pytest.mark.parametrize(("action", "scope", "who"), TABLE)

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import importlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from carepool.problems import InputRejected, Problem
+from carepool.problems import InputRejected, NotFound, Problem
 from carepool.services.clock import now
+from carepool.services.errors import Busy
+from carepool.services.events import Kind, record
 from carepool.services.permissions import Assignment, Role, scope_problem
-from carepool.services.ports import Database
+from carepool.services.ports import Database, Store
+from carepool.services.units import ATTEMPTS
+
+T = TypeVar("T")
 
 ACCOUNTS_MODULE = "carepool.store.account_repository"
 MAX_ACCOUNT_FAILURES = 5  # per account within the window
@@ -45,6 +50,8 @@ class UserRecord:
 
 
 class AccountStore(Protocol):
+    audit: Store  # the event chain, in the same transaction
+
     def user_by_name(self, username: str) -> UserRecord | None: ...
     def user(self, user_id: int) -> UserRecord | None: ...
     def users(self) -> list[UserRecord]: ...
@@ -53,6 +60,8 @@ class AccountStore(Protocol):
     def bump_session_epoch(self, user_id: int) -> None: ...
     def assignments(self, user_id: int) -> list[Assignment]: ...
     def add_assignment(self, user_id: int, assignment: Assignment) -> None: ...
+    def remove_assignment(self, user_id: int, assignment: Assignment) -> bool: ...
+    def set_active(self, user_id: int, active: bool) -> None: ...
     def add_attempt(self, username: str, ip: str, success: bool, at: datetime) -> None: ...
     def failures(self, since: datetime, *, username: str | None = None, ip: str | None = None) -> int: ...
 
@@ -172,6 +181,36 @@ def _validate(username: str, password: str, assignments: Sequence[Assignment]) -
     return problems
 
 
+def role_record(a: Assignment) -> dict[str, str | None]:
+    """An assignment as the audit trail keeps it."""
+    return {
+        "role": a.role.value,
+        "region": a.region,
+        "area_code": a.area_code,
+        "organisation": a.organisation,
+        "describe": a.describe(),
+    }
+
+
+def _audit(store: AccountStore, kind: Kind, actor: str, username: str, **details: Any) -> None:
+    record(
+        store.audit, kind, actor=actor, plan_id=None, version=None, payload={"username": username, **details}
+    )
+
+
+def _writing(db: AccountsDatabase, work: Callable[[AccountStore], T]) -> T:
+    """One unit of work that appends to the chain, run again if another writer took the tail first."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with db.transaction() as store:
+                store.audit.last_event_hash()  # pin the tail before reading anything else
+                return work(store)
+        except Busy:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
 def create_user(
     db: AccountsDatabase,
     username: str,
@@ -179,21 +218,116 @@ def create_user(
     password: str,
     assignments: Iterable[Assignment],
     hasher: PasswordHasher = STRONG,
+    actor: str = "carepool",
 ) -> Principal:
     name = username.strip().lower()
     roles = list(assignments)
     problems = _validate(name, password, roles)
-    with db.transaction() as store:
+    password_hash = hasher.hash(password) if not problems else ""
+
+    def work(store: AccountStore) -> Principal:
+        found = list(problems)
         if store.user_by_name(name) is not None:
-            problems.append(Problem("reference", "username", f"{name} is already taken"))
-        if problems:
-            raise InputRejected(problems)
-        user_id = store.add_user(name, display_name.strip() or name, hasher.hash(password), now())
+            found.append(Problem("reference", "username", f"{name} is already taken"))
+        if found:
+            raise InputRejected(found)
+        shown = display_name.strip() or name
+        user_id = store.add_user(name, shown, password_hash, now())
         for a in roles:
             store.add_assignment(user_id, a)
+        _audit(
+            store,
+            Kind.ACCOUNT_CREATED,
+            actor,
+            name,
+            display_name=shown,
+            roles=[role_record(a) for a in roles],
+        )
         user = store.user(user_id)
         assert user is not None
         return _principal(store, user)
+
+    return _writing(db, work)
+
+
+def _require_user(store: AccountStore, username: str) -> UserRecord:
+    user = store.user_by_name(username.strip().lower())
+    if user is None:
+        raise NotFound(f"there is no account {username!r}")
+    return user
+
+
+def user_named(db: AccountsDatabase, username: str) -> tuple[Principal, bool]:
+    """The person and whether their account is active."""
+    with db.transaction() as store:
+        user = _require_user(store, username)
+        return _principal(store, user), user.active
+
+
+def grant_role(db: AccountsDatabase, username: str, assignment: Assignment, *, actor: str) -> Principal:
+    why = scope_problem(assignment)
+    if why:
+        raise InputRejected([Problem("reference", "role", why)])
+
+    def work(store: AccountStore) -> Principal:
+        user = _require_user(store, username)
+        if assignment in store.assignments(user.id):
+            raise InputRejected([Problem("reference", "role", f"{user.username} already has this role")])
+        store.add_assignment(user.id, assignment)
+        _audit(store, Kind.ROLE_GRANTED, actor, user.username, role=role_record(assignment))
+        return _principal(store, user)
+
+    return _writing(db, work)
+
+
+def revoke_role(db: AccountsDatabase, username: str, assignment: Assignment, *, actor: str) -> Principal:
+    def work(store: AccountStore) -> Principal:
+        user = _require_user(store, username)
+        if not store.remove_assignment(user.id, assignment):
+            raise InputRejected([Problem("reference", "role", f"{user.username} does not have this role")])
+        store.bump_session_epoch(user.id)  # pages already open must not keep the old powers
+        _audit(store, Kind.ROLE_REVOKED, actor, user.username, role=role_record(assignment))
+        return _principal(store, user)
+
+    return _writing(db, work)
+
+
+def set_account_active(db: AccountsDatabase, username: str, active: bool, *, actor: str) -> None:
+    """Disable (every session ends at once) or enable an account. Nobody can disable themselves."""
+
+    def work(store: AccountStore) -> None:
+        user = _require_user(store, username)
+        if not active and actor_is(actor, user.username):
+            raise InputRejected([Problem("reference", "active", "you cannot disable your own account")])
+        if user.active == active:
+            return
+        store.set_active(user.id, active)
+        store.bump_session_epoch(user.id)
+        _audit(store, Kind.ACCOUNT_ENABLED if active else Kind.ACCOUNT_DISABLED, actor, user.username)
+
+    _writing(db, work)
+
+
+def reset_password(
+    db: AccountsDatabase, username: str, password: str, *, actor: str, hasher: PasswordHasher = STRONG
+) -> None:
+    """A new password set by an admin; the person's existing sessions end."""
+    if len(password) < MIN_PASSWORD:
+        raise InputRejected([Problem("reference", "password", f"use at least {MIN_PASSWORD} characters")])
+    password_hash = hasher.hash(password)
+
+    def work(store: AccountStore) -> None:
+        user = _require_user(store, username)
+        store.set_password_hash(user.id, password_hash)
+        store.bump_session_epoch(user.id)
+        _audit(store, Kind.PASSWORD_RESET, actor, user.username)  # never the password or its hash
+
+    _writing(db, work)
+
+
+def actor_is(actor: str, username: str) -> bool:
+    """Whether an audit actor (``Name <username>``) names this account."""
+    return actor.endswith(f"<{username}>")
 
 
 def list_users(db: AccountsDatabase) -> list[Principal]:

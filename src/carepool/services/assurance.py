@@ -26,16 +26,16 @@ from carepool.services.clock import now
 from carepool.services.documents import load_document, require_plan, require_version, short
 from carepool.services.errors import Conflict
 from carepool.services.events import Kind, record
-from carepool.services.permissions import Action, Assignment, PlanScope, Role, allowed
-from carepool.services.plans import signatories_of
+from carepool.services.facts import facts_of
+from carepool.services.permissions import Action, Assignment, PlanScope, allowed
 from carepool.services.ports import Database, Store
-from carepool.services.records import EventRecord, VersionRecord
+from carepool.services.records import VersionRecord
 from carepool.services.status import (
-    VERSION_EVENTS,
     Assurance,
     PlanStatus,
     category_label,
     derive_status,
+    history_of,
 )
 from carepool.services.units import write
 
@@ -55,15 +55,12 @@ KLOES: dict[str, str] = {
 WITH_CONDITIONS = "approved_subject_to_conditions"
 NOTE_MAX = 5000
 CONDITION_MAX = 1000
-ASSURERS = (Role.NATIONAL_ADMIN, Role.REGIONAL_ASSURER)
 
 
 def may_assure(assignments: Iterable[Assignment], plan: PlanScope | None = None) -> bool:
-    """May this person record assurance on this plan (or, with no plan, on any plan at all)?"""
-    roles = [a for a in assignments if a.role in ASSURERS]
-    if plan is None:
-        return bool(roles)
-    return any(allowed([a], Action.VIEW_PLAN, plan) for a in roles)
+    """May this person record assurance on this plan (or, with no plan, on any plan at all)? The rule
+    itself is ``permissions.allowed`` with ``Action.ASSURE_PLAN``, like every other permission."""
+    return allowed(assignments, Action.ASSURE_PLAN, plan)
 
 
 def scope_of(plan: Plan) -> PlanScope:
@@ -214,7 +211,7 @@ def record_assurance(
         kept, problems = _validate(plan, category, notes, conditions, now().date())
         if problems:
             raise InputRejected(problems)
-        required = signatories_of(latest.document)
+        required = facts_of(latest).signs_for
         status = derive_status(store.events(plan_id), required)
         if status.assurance is not None:
             raise Conflict(
@@ -263,7 +260,7 @@ def clear_condition(
         latest = require_version(store, plan_id)
         plan = load_document(latest.document)
         _refuse_outsider(by, plan)
-        required = signatories_of(latest.document)
+        required = facts_of(latest).signs_for
         assurance = derive_status(store.events(plan_id), required).assurance
         if assurance is None:
             raise Conflict(
@@ -334,8 +331,8 @@ def assurance_view(db: Database, plan_id: str) -> AssuranceView:
         header = store.plan(plan_id)
         events = store.events(plan_id)
     plan = load_document(latest.document)
-    status = derive_status(events, signatories_of(latest.document))
-    history = _history(events, signatories_of(latest.document))
+    status = derive_status(events, facts_of(latest).signs_for)
+    history = history_of(events)
     title = header.title if header else plan_id
     area = header.area_name if header else plan.area.name
     return AssuranceView(plan_id, title, area, scope_of(plan), categories_of(plan), status, history)
@@ -346,11 +343,4 @@ def assurance_history(db: Database, plan_id: str) -> list[Assurance]:
     with db.transaction() as store:
         require_plan(store, plan_id)
         events = store.events(plan_id)
-    return _history(events, [])
-
-
-def _history(events: Sequence[EventRecord], required: Sequence[str]) -> list[Assurance]:
-    """Each round's decision as it stood when its round ended (a new version) or as it stands now."""
-    ends = [i for i, ev in enumerate(events) if ev.kind in VERSION_EVENTS and i] + [len(events)]
-    found = (derive_status(events[:end], required).assurance for end in ends)
-    return [a for a in found if a is not None]
+    return history_of(events)

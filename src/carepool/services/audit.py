@@ -19,7 +19,7 @@ from typing import Any
 
 from carepool.services.chain import GENESIS, recompute, stamp
 from carepool.services.documents import require_plan, sha256_bytes, sha256_text
-from carepool.services.events import Kind
+from carepool.services.events import ACCOUNT_KINDS, Kind
 from carepool.services.ports import Database
 from carepool.services.records import EventRecord
 
@@ -62,6 +62,21 @@ class TimelineEntry:
                     f"{d.get('quarter')} return recorded as revision {d.get('revision')} against version "
                     f"{self.version} (upload {d.get('upload_id')})"
                 )
+            case Kind.ACCOUNT_CREATED:
+                roles = "; ".join(str(r.get("describe")) for r in d.get("roles", []))
+                return f"account {d.get('username')} created for {d.get('display_name')}" + (
+                    f" as {roles}" if roles else ""
+                )
+            case Kind.ROLE_GRANTED:
+                return f"{d.get('username')} given the role {d.get('role', {}).get('describe')}"
+            case Kind.ROLE_REVOKED:
+                return f"{d.get('username')} no longer has the role {d.get('role', {}).get('describe')}"
+            case Kind.ACCOUNT_DISABLED:
+                return f"account {d.get('username')} disabled; its sessions ended"
+            case Kind.ACCOUNT_ENABLED:
+                return f"account {d.get('username')} enabled"
+            case Kind.PASSWORD_RESET:
+                return f"password of {d.get('username')} reset; its sessions ended"
         return self.kind
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,6 +95,13 @@ def timeline(db: Database, plan_id: str) -> list[TimelineEntry]:
     with db.transaction() as store:
         require_plan(store, plan_id)
         events = store.events(plan_id)
+    return [TimelineEntry(e.id, e.at, e.kind, e.actor, e.version, json.loads(e.payload)) for e in events]
+
+
+def account_timeline(db: Database) -> list[TimelineEntry]:
+    """Every change to accounts and roles, oldest first."""
+    with db.transaction() as store:
+        events = [e for e in store.events() if e.plan_id is None and e.kind in ACCOUNT_KINDS]
     return [TimelineEntry(e.id, e.at, e.kind, e.actor, e.version, json.loads(e.payload)) for e in events]
 
 

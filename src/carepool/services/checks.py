@@ -69,7 +69,8 @@ _FINDINGS: dict[tuple[str, date], tuple[str, tuple[Finding, ...]]] = {}
 _FINDINGS_LIMIT = 4096
 
 
-def _stored_report(version: VersionRecord) -> CheckReport:
+def report_of(version: VersionRecord) -> CheckReport:
+    """The checks on a stored version (cached: see above)."""
     key = (version.sha256, date.today())
     cached = _FINDINGS.get(key)
     if cached is None:
@@ -85,7 +86,7 @@ def _stored_report(version: VersionRecord) -> CheckReport:
 def check_stored(db: Database, plan_id: str, version: int | None = None) -> CheckReport:
     with db.transaction() as store:
         record = require_version(store, plan_id, version)
-    return _stored_report(record)
+    return report_of(record)
 
 
 def check_all(db: Database) -> tuple[int, Iterator[CheckReport]]:
@@ -95,6 +96,6 @@ def check_all(db: Database) -> tuple[int, Iterator[CheckReport]]:
 
     def reports() -> Iterator[CheckReport]:
         for v in latest:
-            yield _stored_report(v)
+            yield report_of(v)
 
     return len(latest), reports()

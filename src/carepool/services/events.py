@@ -22,6 +22,25 @@ class Kind(StrEnum):
     ASSURED = "assured"  # an assurance decision on a submitted version (bound to its hash)
     CONDITION_CLEARED = "condition_cleared"  # one condition of that decision met
     RETURN_RECORDED = "return_recorded"  # a quarterly return accepted (its file, quarter and revision)
+    # Accounts (no plan): who may do what is part of the record too.
+    ACCOUNT_CREATED = "account_created"
+    ROLE_GRANTED = "role_granted"
+    ROLE_REVOKED = "role_revoked"
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_ENABLED = "account_enabled"
+    PASSWORD_RESET = "password_reset"  # by an admin; the person's sessions end
+
+
+ACCOUNT_KINDS = frozenset(
+    {
+        Kind.ACCOUNT_CREATED,
+        Kind.ROLE_GRANTED,
+        Kind.ROLE_REVOKED,
+        Kind.ACCOUNT_DISABLED,
+        Kind.ACCOUNT_ENABLED,
+        Kind.PASSWORD_RESET,
+    }
+)
 
 
 ACTOR_MAX = 200  # the column width in the store

@@ -40,6 +40,10 @@ class Action(StrEnum):
     SUBMIT_PLAN = "submit_plan"
     SIGN_PLAN = "sign_plan"
     MANAGE_USERS = "manage_users"
+    ASSURE_PLAN = "assure_plan"  # record an assurance decision; with no plan: may assure some plan
+
+
+ASSURERS = frozenset({Role.NATIONAL_ADMIN, Role.REGIONAL_ASSURER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +126,9 @@ def allowed(
         return True
     if action is Action.MANAGE_USERS:
         return any(a.role is Role.NATIONAL_ADMIN for a in roles)
+    if action is Action.ASSURE_PLAN:
+        assurers = [a for a in roles if a.role in ASSURERS]
+        return bool(assurers) if plan is None else any(_sees(a, plan) for a in assurers)
     if plan is None:
         return False
     if action is Action.VIEW_PLAN:

@@ -3,71 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from carepool.model import Plan, pretty_json
-from carepool.money import total
 from carepool.services.chain import stamp
 from carepool.services.diff import Change, differences
 from carepool.services.documents import load_document, require_plan, require_version
+from carepool.services.facts import facts_of
+from carepool.services.portfolio import portfolio
 from carepool.services.ports import Database
-from carepool.services.records import EventRecord, VersionRecord
-from carepool.services.status import PlanStatus, derive_status
-
-
-def signatories_of(document: str) -> list[str]:
-    data = json.loads(document)
-    return [str(s.get("signs_for", "")) for s in data.get("signatories", [])]
-
-
-@dataclass(frozen=True, slots=True)
-class PlanSummary:
-    id: str
-    title: str
-    area_code: str
-    area_name: str
-    policy: str
-    version: int
-    sha256: str
-    status: PlanStatus
-    updated_at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "area_code": self.area_code,
-            "area_name": self.area_name,
-            "policy": self.policy,
-            "version": self.version,
-            "sha256": self.sha256,
-            "status": self.status.label,
-            "state": self.status.state,
-            "updated_at": stamp(self.updated_at),
-        }
+from carepool.services.records import EventRecord, PlanHeader, VersionRecord
+from carepool.services.summaries import PlanSummary, summary_of
 
 
 def list_plans(db: Database) -> list[PlanSummary]:
-    with db.transaction() as store:
-        headers = store.plans()
-        latest = store.latest_versions()
-        by_plan: dict[str, list[EventRecord]] = defaultdict(list)
-        for ev in store.events():
-            if ev.plan_id is not None:
-                by_plan[ev.plan_id].append(ev)
-    out = []
-    for h in headers:
-        v = latest[h.id]
-        status = derive_status(by_plan[h.id], signatories_of(v.document))
-        out.append(
-            PlanSummary(
-                h.id, h.title, h.area_code, h.area_name, h.policy, v.number, v.sha256, status, v.created_at
-            )
-        )
-    return out
+    """Every stored plan's latest summary, in plan id order."""
+    return [entry.summary for entry in portfolio(db)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,41 +70,43 @@ class PlanDetail:
         }
 
 
-def show_plan(db: Database, plan_id: str) -> PlanDetail:
+@dataclass(frozen=True, slots=True)
+class PlanRecords:
+    """Everything stored about one plan, read in one transaction."""
+
+    header: PlanHeader
+    versions: list[VersionRecord]
+    events: list[EventRecord]
+
+    @property
+    def latest(self) -> VersionRecord:
+        return self.versions[-1]
+
+
+def plan_header(db: Database, plan_id: str) -> PlanHeader:
     with db.transaction() as store:
-        h = require_plan(store, plan_id)
-        versions = store.versions(plan_id)
-        events = store.events(plan_id)
-    latest = versions[-1]
-    plan = load_document(latest.document)
-    status = derive_status(events, [s.signs_for for s in plan.signatories])
-    summary = PlanSummary(
-        h.id,
-        h.title,
-        h.area_code,
-        h.area_name,
-        h.policy,
-        latest.number,
-        latest.sha256,
-        status,
-        latest.created_at,
-    )
-    per_year = {
-        year: str(total([c.amount for c in plan.contributions if c.year == year])) for year in plan.years
-    }
-    figures = {
-        "years": plan.years,
-        "partners": len(plan.partners),
-        "pools": len(plan.pools),
-        "schemes": len(plan.schemes),
-        "contributions_by_year": per_year,
-        "risks": len(plan.risks),
-        "milestones": len(plan.milestones),
-    }
+        return require_plan(store, plan_id)
+
+
+def plan_records(db: Database, plan_id: str) -> PlanRecords:
+    with db.transaction() as store:
+        header = require_plan(store, plan_id)
+        return PlanRecords(header, store.versions(plan_id), store.events(plan_id))
+
+
+def detail_of(records: PlanRecords) -> PlanDetail:
+    facts = facts_of(records.latest)
+    summary = summary_of(records.header, records.latest, records.events, facts.signs_for)
     signatories = [
-        {"signs_for": s.signs_for, "name": s.name, "position": s.position} for s in plan.signatories
+        {"signs_for": s.signs_for, "name": s.name, "position": s.position} for s in facts.signatories
     ]
-    return PlanDetail(summary, [VersionSummary.of(v) for v in versions], signatories, figures)
+    return PlanDetail(
+        summary, [VersionSummary.of(v) for v in records.versions], signatories, dict(facts.figures)
+    )
+
+
+def show_plan(db: Database, plan_id: str) -> PlanDetail:
+    return detail_of(plan_records(db, plan_id))
 
 
 @dataclass(frozen=True, slots=True)

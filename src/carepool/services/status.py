@@ -205,3 +205,11 @@ def derive_status(events: Sequence[EventRecord], required: Sequence[str]) -> Pla
         "signed by " + ", ".join(s.organisation for s in signed) + f" ({len(signed)} of {len(set(required))})"
     )
     return PlanStatus("signed", label, version, sha, signed, awaiting)
+
+
+def history_of(events: Sequence[EventRecord]) -> list[Assurance]:
+    """Every assurance decision in a plan's events (oldest first), each as it stood when its round ended
+    (a new version) or as it stands now."""
+    ends = [i for i, ev in enumerate(events) if ev.kind in VERSION_EVENTS and i] + [len(events)]
+    found = (derive_status(events[:end], []).assurance for end in ends)
+    return [a for a in found if a is not None]

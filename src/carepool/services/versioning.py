@@ -32,13 +32,14 @@ class Saved:
 
 
 def find_base(store: Store, plan_id: str, based_on: int | str) -> VersionRecord:
-    """A version by number (``3``) or by hash or hash prefix of at least 8 characters."""
+    """A version by number (``3``) or by hash or hash prefix of at least 8 characters. A plan changed and
+    changed back has two versions with one hash: the same content, so the latest of them is meant."""
     text = str(based_on).strip()
     if text.isdigit():
         version = store.version(plan_id, int(text))
     else:
         matches = [v for v in store.versions(plan_id) if len(text) >= 8 and v.sha256.startswith(text.lower())]
-        version = matches[0] if len(matches) == 1 else None
+        version = matches[-1] if len({v.sha256 for v in matches}) == 1 else None
     if version is None:
         raise InputRejected(
             [

@@ -6,18 +6,19 @@ unit of work, committed on success and rolled back on any exception.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from carepool.services.accounts import UserRecord
 from carepool.services.permissions import Assignment, Role
 from carepool.services.ports import Database
 from carepool.store.accounts import LoginAttemptRow, RoleAssignmentRow, UserRow
 from carepool.store.db import SqlDatabase
+from carepool.store.repository import SqlStore
 
 
 def _user(row: UserRow) -> UserRecord:
@@ -27,10 +28,12 @@ def _user(row: UserRow) -> UserRecord:
 
 
 class SqlAccounts:
-    """Implements ``carepool.services.accounts.AccountStore`` over one session."""
+    """Implements ``carepool.services.accounts.AccountStore`` over one session; ``audit`` appends to the
+    plan store's event chain in the same transaction, so a change and its record commit together."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, store: SqlStore) -> None:
+        self.session: Session = store.session
+        self.audit = store
 
     def user_by_name(self, username: str) -> UserRecord | None:
         row = self.session.scalars(select(UserRow).where(UserRow.username == username)).first()
@@ -86,6 +89,26 @@ class SqlAccounts:
         )
         self.session.flush()
 
+    def remove_assignment(self, user_id: int, assignment: Assignment) -> bool:
+        rows = self.session.scalars(
+            select(RoleAssignmentRow).where(
+                RoleAssignmentRow.user_id == user_id,
+                RoleAssignmentRow.role == assignment.role.value,
+                _same(RoleAssignmentRow.region, assignment.region),
+                _same(RoleAssignmentRow.area_code, assignment.area_code),
+                _same(RoleAssignmentRow.organisation, assignment.organisation),
+            )
+        ).all()
+        for row in rows:
+            self.session.delete(row)
+        self.session.flush()
+        return bool(rows)
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        row = self.session.get(UserRow, user_id)
+        if row is not None:
+            row.active = active
+
     def add_attempt(self, username: str, ip: str, success: bool, at: datetime) -> None:
         self.session.add(LoginAttemptRow(username=username, ip=ip[:64], success=success, at=at))
 
@@ -99,19 +122,24 @@ class SqlAccounts:
         return int(self.session.scalar(query) or 0)
 
 
-class SqlAccountsDatabase:
-    """Implements ``carepool.services.accounts.AccountsDatabase``."""
+def _same(column: InstrumentedAttribute[str | None], value: str | None) -> ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
 
-    def __init__(self, sessions: Callable[[], Session]) -> None:
-        self.sessions = sessions
+
+class SqlAccountsDatabase:
+    """Implements ``carepool.services.accounts.AccountsDatabase`` (the plan database's transactions, so
+    a writer that lost the race to the chain's tail gets ``Busy`` and the service runs again)."""
+
+    def __init__(self, db: SqlDatabase) -> None:
+        self.db = db
 
     @contextmanager
     def transaction(self) -> Iterator[SqlAccounts]:
-        with self.sessions() as session, session.begin():
-            yield SqlAccounts(session)
+        with self.db.transaction() as store:
+            yield SqlAccounts(store)
 
 
 def open_accounts(db: Database) -> SqlAccountsDatabase:
     if not isinstance(db, SqlDatabase):
         raise TypeError(f"accounts need the SQL store, not {type(db).__name__}")
-    return SqlAccountsDatabase(db.sessions)
+    return SqlAccountsDatabase(db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
@@ -148,12 +149,11 @@ class SqlStore:
         )
         return [_version(r) for r in self.session.scalars(query)]
 
-    def latest_versions(self) -> dict[str, VersionRecord]:
-        newest = (
-            select(PlanVersionRow.plan_id, func.max(PlanVersionRow.number).label("number"))
-            .group_by(PlanVersionRow.plan_id)
-            .subquery()
-        )
+    def latest_versions(self, plan_ids: Collection[str] | None = None) -> dict[str, VersionRecord]:
+        newest_query = select(PlanVersionRow.plan_id, func.max(PlanVersionRow.number).label("number"))
+        if plan_ids is not None:
+            newest_query = newest_query.where(PlanVersionRow.plan_id.in_(list(plan_ids)))
+        newest = newest_query.group_by(PlanVersionRow.plan_id).subquery()
         query = select(PlanVersionRow).join(
             newest,
             (PlanVersionRow.plan_id == newest.c.plan_id) & (PlanVersionRow.number == newest.c.number),
@@ -277,6 +277,16 @@ class SqlStore:
         if plan_id is not None:
             query = query.where(EventRow.plan_id == plan_id)
         return [_event(r) for r in self.session.scalars(query)]
+
+    def events_for(self, plan_ids: Collection[str]) -> list[EventRecord]:
+        query = select(EventRow).where(EventRow.plan_id.in_(list(plan_ids))).order_by(EventRow.id)
+        return [_event(r) for r in self.session.scalars(query)]
+
+    def event_heads(self) -> dict[str, str]:
+        """Each plan's latest event hash: it commits to everything that ever happened to the plan."""
+        newest = select(func.max(EventRow.id)).where(EventRow.plan_id.is_not(None)).group_by(EventRow.plan_id)
+        query = select(EventRow.plan_id, EventRow.hash).where(EventRow.id.in_(newest))
+        return {str(plan_id): str(digest) for plan_id, digest in self.session.execute(query)}
 
     def counts(self) -> dict[str, int]:
         tables = {"plans": PlanRow, "plan_versions": PlanVersionRow, "events": EventRow, "uploads": UploadRow}

@@ -10,7 +10,9 @@ from typing import Any
 
 from flask import Flask, Response, g
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup
 
+from carepool.money import fmt_pounds
 from carepool.services.accounts import FAST, STRONG, accounts_of
 from carepool.services.backend import connect
 from carepool.web import (
@@ -25,6 +27,7 @@ from carepool.web import (
     monitoring,
     plans,
     signoff,
+    spreadsheets,
     versions,
 )
 from carepool.web.csrf import protect
@@ -62,6 +65,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["pounds"] = fmt_pounds
+    app.jinja_env.filters["svg"] = Markup  # chart SVG comes from reports.charts, which escapes every text
 
     for blueprint in (
         auth.bp,
@@ -75,9 +80,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         dashboard.bp,
         admin.bp,
         api.bp,
+        spreadsheets.bp,
     ):
         app.register_blueprint(blueprint)
-    protect(app, exempt=[api.bp])  # the API has only read-only GET endpoints
+    protect(app, exempt=[])  # pages send the token in a form field, the JSON API in the X-CSRFToken header
     errors.register(app)
     declared(app.view_functions["static"], PUBLIC)
 

@@ -1,6 +1,6 @@
 """Assurance: the assurer's list of plans in their region, the decision form (category, notes per key
 line of enquiry, conditions with due dates) and clearing conditions. Areas see the outcome on the
-plan overview. Who may assure is ``carepool.services.assurance.may_assure``."""
+plan overview. Who may assure is ``Action.ASSURE_PLAN`` in ``carepool.services.permissions``."""
 
 from __future__ import annotations
 
@@ -20,15 +20,15 @@ from carepool.services.assurance import (
     record_assurance,
 )
 from carepool.services.errors import Conflict
-from carepool.services.permissions import PlanScope
-from carepool.services.plans import list_plans
+from carepool.services.permissions import Action
+from carepool.services.portfolio import visible
 from carepool.services.status import category_label
-from carepool.web.security import Rule, me, region_of, requires
+from carepool.web.security import me, requires
 from carepool.web.state import state
 
 bp = Blueprint("assurance", __name__)
 
-ASSURE = Rule("assure_plan", may_assure)
+ASSURE = Action.ASSURE_PLAN  # the rule lives in services.permissions, like every other
 CONDITION_ROWS = 3  # blank rows offered on the form; empty rows are ignored
 
 Errors = list[dict[str, str]]
@@ -38,11 +38,7 @@ Errors = list[dict[str, str]]
 @requires(ASSURE)
 def index() -> str:
     roles = me().assignments
-    mine = [
-        p
-        for p in list_plans(state().db)
-        if may_assure(roles, PlanScope(p.area_code, region_of(p.area_code, "")))
-    ]
+    mine = [e.summary for e in visible(state().db, lambda scope: may_assure(roles, scope))]
     return render_template("assurance/index.html", title="Assurance", plans=mine)
 
 

@@ -17,8 +17,8 @@ from carepool.services.accounts import (
 from carepool.services.demo import load_demo
 from carepool.services.permissions import HWB
 from carepool.services.plans import list_plans, stored_plan
+from carepool.services.portfolio import region_of
 from carepool.services.ports import Database
-from carepool.web.security import region_of
 
 
 @dataclass(frozen=True, slots=True)

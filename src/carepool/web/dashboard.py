@@ -1,49 +1,69 @@
 """The dashboard: every plan the person may see (all of them nationally, a region for an assurer) with
-status and checklist counts, as a table and as CSV."""
+status, checks, pooled money against minimums, ambition, performance money and assurance — as a table,
+as charts with their data tables, and as CSV."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
-from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template
+from markupsafe import Markup
 
-from carepool.services.checks import check_stored
-from carepool.services.permissions import Action, PlanScope, allowed
-from carepool.services.plans import PlanSummary, list_plans
-from carepool.web.security import me, region_of, requires
+from carepool.services.national import Dashboard, dashboard
+from carepool.services.permissions import Action, allowed
+from carepool.web.security import me, requires
 from carepool.web.state import state
 
 bp = Blueprint("dashboard", __name__)
 
+CSV_COLUMNS = (
+    "plan",
+    "area_code",
+    "area",
+    "region",
+    "policy",
+    "version",
+    "sha256",
+    "status",
+    "errors",
+    "warnings",
+    "pooled",
+    "minimum",
+    "shortfall",
+    "ambition_pct",
+    "at_risk",
+    "released",
+    "retained",
+    "assurance_category",
+    "open_conditions",
+)
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    plan: PlanSummary
-    region: str
-    errors: int
-    warnings: int
+
+def mine() -> Dashboard:
+    roles = me().assignments
+    return dashboard(state().db, lambda scope: allowed(roles, Action.VIEW_PLAN, scope))
 
 
-def lines() -> list[Line]:
-    who = me()
-    out = []
-    for p in sorted(list_plans(state().db), key=lambda s: (s.area_name, s.id)):
-        region = region_of(p.area_code, "")
-        if allowed(who.assignments, Action.VIEW_PLAN, PlanScope(p.area_code, region)):
-            counts = check_stored(state().db, p.id).counts()
-            out.append(Line(p, region, counts["error"], counts["warning"]))
-    return out
+# The page body is a pure function of the dashboard's key: rendered once per key (bounded, cleared whole).
+_BODIES: dict[str, Markup] = {}
+_BODIES_LIMIT = 256
+
+
+def body_of(board: Dashboard) -> Markup:
+    found = _BODIES.get(board.key)
+    if found is None:
+        found = Markup(render_template("dashboard_body.html", board=board))  # our own template
+        if len(_BODIES) >= _BODIES_LIMIT:
+            _BODIES.clear()
+        _BODIES[board.key] = found
+    return found
 
 
 @bp.route("/dashboard")
 @requires(Action.SIGNED_IN)
 def show() -> str:
-    found = lines()
-    states = Counter(line.plan.status.label for line in found)
-    return render_template("dashboard.html", title="Dashboard", lines=found, states=sorted(states.items()))
+    return render_template("dashboard.html", title="Dashboard", body=body_of(mine()))
 
 
 @bp.route("/dashboard.csv")
@@ -51,24 +71,9 @@ def show() -> str:
 def download() -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "plan",
-            "area_code",
-            "area",
-            "region",
-            "policy",
-            "version",
-            "sha256",
-            "status",
-            "errors",
-            "warnings",
-            "assurance_category",
-            "open_conditions",
-        ]
-    )
-    for line in lines():
-        p = line.plan
+    writer.writerow(CSV_COLUMNS)
+    for line in mine().lines:
+        p, h = line.plan, line.headline
         writer.writerow(
             [
                 p.id,
@@ -81,8 +86,15 @@ def download() -> Response:
                 p.status.label,
                 line.errors,
                 line.warnings,
-                p.status.assurance.category if p.status.assurance else "",
-                len(p.status.assurance.open_conditions) if p.status.assurance else "",
+                h.pooled,
+                h.minimum,
+                h.shortfall,
+                "" if h.ambition_pct is None else h.ambition_pct,
+                h.at_risk,
+                h.released,
+                h.retained,
+                line.category_code,
+                "" if line.open_conditions is None else line.open_conditions,
             ]
         )
     return Response(

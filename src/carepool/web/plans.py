@@ -8,12 +8,13 @@ from flask import Blueprint, abort, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from carepool.problems import NotFound
-from carepool.services.assurance import KLOES, assurance_history, may_assure
-from carepool.services.checks import check_stored
+from carepool.services.assurance import KLOES, may_assure
+from carepool.services.checks import report_of
 from carepool.services.permissions import Action, PlanScope, allowed, signs_for
-from carepool.services.plans import export_plan, list_plans, show_plan
+from carepool.services.plans import export_plan
+from carepool.services.portfolio import entry_of, visible
 from carepool.web.sections import EDITABLE, SECTION_PATTERN, SECTIONS, cards, section_state
-from carepool.web.security import me, public, region_of, requires
+from carepool.web.security import me, public, requires
 from carepool.web.state import state
 
 bp = Blueprint("plans", __name__)
@@ -28,13 +29,9 @@ def home() -> Response:
 @bp.route("/plans")
 @requires(Action.SIGNED_IN)
 def index() -> str:
-    who = me()
-    visible = [
-        p
-        for p in list_plans(state().db)
-        if allowed(who.assignments, Action.VIEW_PLAN, PlanScope(p.area_code, region_of(p.area_code, "")))
-    ]
-    return render_template("plans/index.html", title="Plans", plans=visible)
+    roles = me().assignments
+    mine = [e.summary for e in visible(state().db, lambda scope: allowed(roles, Action.VIEW_PLAN, scope))]
+    return render_template("plans/index.html", title="Plans", plans=mine)
 
 
 def abilities(plan_id: str) -> dict[str, bool]:
@@ -52,18 +49,18 @@ def abilities(plan_id: str) -> dict[str, bool]:
 @bp.route("/plans/<plan_id>")
 @requires(Action.VIEW_PLAN)
 def overview(plan_id: str) -> str:
-    detail = show_plan(state().db, plan_id)
-    report = check_stored(state().db, plan_id)
+    entry = entry_of(state().db, plan_id)  # kept current from the event chain: no document is read
+    report = report_of(entry.version)
     states = {key: section_state(key, report.findings) for key in SECTIONS}
     return render_template(
         "plans/overview.html",
-        title=detail.summary.title,
-        plan=detail,
+        title=entry.summary.title,
+        plan=entry,
         report=report,
         sections=SECTIONS,
         states=states,
         can=abilities(plan_id),
-        assurance_rounds=assurance_history(state().db, plan_id),
+        assurance_rounds=entry.history,
         kloes=KLOES,
     )
 

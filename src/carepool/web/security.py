@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort, g, jsonify, redirect, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from carepool.problems import NotFound
-from carepool.reference import lookup_area
 from carepool.services.accounts import Principal, principal
 from carepool.services.permissions import Action, Assignment, PlanScope, allowed
-from carepool.services.plans import stored_plan
+from carepool.services.plans import plan_header, stored_plan
+from carepool.services.portfolio import region_of
+from carepool.web.jsonerrors import error_response
 from carepool.web.state import state
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,26 +91,23 @@ def is_api() -> bool:
 
 def _unauthenticated() -> Response:
     if is_api():
-        response = jsonify({"error": "unauthorised", "message": "sign in first"})
-        response.status_code = 401
-        return response
+        return error_response(
+            401, "Sign in first (POST /sign-in); the session cookie authenticates API calls."
+        )
     return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
 
 
-def region_of(area_code: str, fallback: str) -> str:
-    """Regions come from the reference data (one spelling everywhere); a plan's own text is a fallback."""
-    try:
-        return lookup_area(area_code).region
-    except NotFound:
-        return fallback
-
-
 def plan_scope(plan_id: str) -> PlanScope:
+    """Whose plan this is, from its header; the document is read only for an area not in the reference."""
     try:
-        _, plan = stored_plan(state().db, plan_id)
+        header = plan_header(state().db, plan_id)
+        region = region_of(header.area_code, "")
+        if not region:
+            _, plan = stored_plan(state().db, plan_id)
+            region = plan.area.region
     except NotFound:
         abort(404)
-    return PlanScope(plan.area.ons_code, region_of(plan.area.ons_code, plan.area.region))
+    return PlanScope(header.area_code, region)
 
 
 def permits(action: Action | Rule, assignments: Sequence[Assignment], scope: PlanScope | None) -> bool:
