@@ -22,6 +22,7 @@ from carepool.services.ports import Database
 from carepool.store.db import SqlDatabase, make_engine, open_database, upgrade
 
 TABLES = ("events", "uploads", "plan_versions", "plans")
+RETURN_TABLES = ("quarterly_returns",)
 ACCOUNT_TABLES = ("login_attempts", "role_assignments", "users")
 
 
@@ -61,7 +62,9 @@ def database_url(tmp_path: Path, request: pytest.FixtureRequest, _server_engine:
         return f"sqlite:///{path}"
     upgrade(_server_engine)  # a test may have downgraded; a no-op otherwise
     with _server_engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(TABLES + ACCOUNT_TABLES)} RESTART IDENTITY CASCADE"))
+        conn.execute(
+            text(f"TRUNCATE {', '.join(RETURN_TABLES + TABLES + ACCOUNT_TABLES)} RESTART IDENTITY CASCADE")
+        )
     return _server_engine.url.render_as_string(hide_password=False)
 
 

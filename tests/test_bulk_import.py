@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from carepool.cli_templates import returns_app, template_app
+from carepool.cli_templates import template_app
 from carepool.io.bulk import Document, import_folder
 from carepool.io.excel import plan_workbook_bytes
 from carepool.model.canonical import content_hash, pretty_json
 from carepool.model.plan import Plan
 from carepool.problems import InputRejected, Problem
+from conftest import CliRunner as CliRunnerFixture
 from factories import small_plan, two_tier_plan
 from hostile.workbooks import CSV_RENAMED, XLS_RENAMED, good, truncated
 
@@ -109,10 +110,16 @@ def test_cli_import_of_a_bad_file_writes_nothing(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_cli_returns_import(folder: Path, tmp_path: Path) -> None:
+def test_cli_returns_import(folder: Path, tmp_path: Path, cli: CliRunnerFixture) -> None:
     summary = tmp_path / "summary.csv"
-    result = CliRunner().invoke(returns_app, ["import", str(folder), "--summary", str(summary), "--json"])
-    assert result.exit_code == 1  # some files were rejected
-    data = json.loads(result.stdout)
+    result = cli("returns", "import", folder, "--summary", summary, "--json")
+    assert result.code == 1  # some files were rejected
+    data = result.json()
     assert (data["imported"], data["rejected"]) == (2, 3)
     assert summary.exists()
+    listed = cli("upload", "list", "--json").json()  # every file kept as received, the plans imported
+    assert sorted(u["filename"] for u in listed) == sorted(f["file"] for f in data["files"])
+    assert {u["plan"] for u in listed if u["outcome"] == "accepted"} == {
+        "riverton-2015-16",
+        "shireshire-2015-16",
+    }

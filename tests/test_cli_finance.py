@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import Engine
 
 from carepool.demo import build_demo_plans
+from carepool.demo.returns import build_demo_returns
 from conftest import CliRunner, row_counts
 
 DEMO_IDS = [p.id for p in build_demo_plans()]
+DEMO_RETURNS = len(build_demo_returns(build_demo_plans()))
 
 
 @pytest.fixture
@@ -23,7 +25,8 @@ def demo(cli: CliRunner) -> list[str]:
 def test_demo_loads_through_the_import_path_once(cli: CliRunner, engine: Engine, demo: list[str]) -> None:
     assert demo == DEMO_IDS
     before = row_counts(engine)
-    assert before["plans"] == before["plan_versions"] == before["uploads"] == len(DEMO_IDS)
+    assert before["plans"] == before["plan_versions"] == len(DEMO_IDS)
+    assert before["uploads"] == len(DEMO_IDS) + DEMO_RETURNS == 4  # the demo's returns arrive as files too
     again = cli("demo", "--json").json()
     assert {p["result"] for p in again["plans"]} == {"already_loaded"}
     assert row_counts(engine) == before

@@ -44,12 +44,17 @@ CASES: dict[str, tuple[str, ...]] = {
     "finance risk-share": (PLAN, "--year", "2015-16"),
     "finance savings": (PLAN,),
     "report": (PLAN, "--format", "html", "--out", "{out}"),
+    "monitor record": (PLAN, "{ret}"),
+    "monitor position": (PLAN,),
+    "returns import": ("{folder}",),
 }
 ORDER = ["plan import", "plan submit"]  # these change state the others rely on
 
 
-# Groups mounted from other modules (cli_activity, cli_assurance, cli_monitoring, cli_templates) have their own tests.
+# Groups mounted from other modules (cli_activity, cli_assurance, cli_monitoring, cli_templates) have their
+# own tests for the commands that work on files; their commands on the database are covered here.
 MOUNTED = {"activity", "assure", "monitor", "template", "returns"}
+ON_THE_DATABASE = {"monitor record", "monitor position", "returns import"}
 
 
 def json_commands() -> list[str]:
@@ -58,6 +63,9 @@ def json_commands() -> list[str]:
     def walk(command: Any, path: list[str]) -> None:
         for name, sub in sorted(getattr(command, "commands", {}).items()):
             if not path and name in MOUNTED:
+                for child, cmd in sorted(getattr(sub, "commands", {}).items()):
+                    if f"{name} {child}" in ON_THE_DATABASE:
+                        walk(cmd, [name, child])
                 continue
             walk(sub, [*path, name])
         if any("--json" in getattr(p, "opts", []) for p in getattr(command, "params", [])):
@@ -74,9 +82,18 @@ def test_every_json_command_is_covered() -> None:
 def test_every_json_output_parses(cli: CliRunner, tmp_path: Path) -> None:
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(pretty_json(small_plan()), encoding="utf-8")
+    return_file = tmp_path / "return.json"
+    return_file.write_text(json.dumps({"format": "carepool-return/1", "plan": PLAN, "quarter": "2015-16 Q1"}))
+    (tmp_path / "empty").mkdir()
     names = ORDER + [n for n in CASES if n not in ORDER]
     for name in names:
-        args = [a.format(file=plan_file, out=tmp_path / "out.json") for a in CASES[name]]
+        paths = {
+            "file": plan_file,
+            "out": tmp_path / "out.json",
+            "ret": return_file,
+            "folder": tmp_path / "empty",
+        }
+        args = [a.format(**paths) for a in CASES[name]]
         result = cli(*name.split(), *args, "--json")
         assert result.code == 0, (name, result.out, result.err)
         assert json.loads(result.out) is not None, name

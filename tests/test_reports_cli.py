@@ -60,3 +60,16 @@ def test_unknown_plan_raises_not_found_for_the_main_cli_to_report(stored: str, t
     result = CliRunner().invoke(app_for(stored), ["report", "nope", "--out", str(tmp_path / "x.pdf")])
     assert isinstance(result.exception, NotFound)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_stored_returns_put_the_monitoring_section_in_the_paper(stored: str, tmp_path: Path) -> None:
+    city, county = (p.id for p in build_demo_plans())
+    for plan_id, expected in ((city, True), (county, False)):  # the demo stores returns for the city only
+        out = tmp_path / f"{plan_id}.html"
+        result = CliRunner().invoke(
+            app_for(stored), ["report", plan_id, "--format", "html", "--out", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        assert ('<section id="monitoring"' in text) is expected
+        assert ('id="monitoring-spend-table"' in text) is expected

@@ -521,7 +521,7 @@ def audit_verify(
     elif report.ok:
         out.print(
             f"[green]Audit trail intact[/green]: {report.events} events, {report.uploads} uploads, "
-            f"{report.versions} versions. Last hash {report.last_hash}"
+            f"{report.versions} versions, {report.returns} quarterly returns. Last hash {report.last_hash}"
         )
     else:
         out.print(table("The audit trail does not verify", ("problem",), [(p,) for p in report.problems]))
@@ -609,7 +609,8 @@ def demo_load(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         f"  carepool plan show {first}\n"
         f"  carepool check {first}\n"
         f"  carepool finance flows {first}\n"
-        "  carepool check-all"
+        "  carepool check-all\n"
+        "  carepool monitor position demo-brackenford-2015-16"
     )
 
 
@@ -778,3 +779,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def main() -> None:
     sys.exit(run())
+
+
+if __name__ == "__main__":  # `python -m carepool.cli`, e.g. against a source tree on PYTHONPATH
+    main()

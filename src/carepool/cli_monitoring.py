@@ -1,7 +1,9 @@
 """`carepool monitor ...`: quarterly returns, the exception report, scenarios and the probability model.
 
-Every command works on plan files (the plan exchange format) and prints tables, or JSON with --json.
-Problems with input are raised as ``InputRejected``; the main CLI prints them and exits 2.
+``record`` and ``position`` work on the database (a return stored against a stored plan, and the year's
+position from the stored returns); the other commands work on plan files (the plan exchange format).
+All print tables, or JSON with --json. Problems with input are raised as ``InputRejected``; the main CLI
+prints them and exits 2.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from carepool.cli_context import session_of
 from carepool.io.plan_json import problems_from_validation, read_plan
 from carepool.model.canonical import pretty_json
 from carepool.model.plan import Plan
@@ -40,11 +43,13 @@ from carepool.monitoring.views import cycle_dict, settlement_dict, settlement_li
 from carepool.policy.loader import PackError, load_pack
 from carepool.policy.schema import PolicyPack
 from carepool.problems import InputRejected, Problem
+from carepool.services.chain import stamp
+from carepool.services.returns import MonitoringPosition, record_return_file, stored_position
 
 monitoring_app = typer.Typer(
     no_args_is_help=True, help="Quarterly monitoring, exception reports, scenarios and the probability model."
 )
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 160)  # piped output is read in files, not at 80 columns
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print machine-readable JSON")]
 PlanFile = Annotated[Path, typer.Argument(help="plan file (carepool-plan/1 JSON)")]
@@ -300,3 +305,163 @@ def simulate_cmd(
             out.print(Text(line))
     else:
         out.print(Text(note))
+
+
+# --- stored returns ---------------------------------------------------------------------------------------
+
+StoredPlan = Annotated[str, typer.Argument(metavar="PLAN", help="the id of a stored plan")]
+
+
+@monitoring_app.command("record")
+def record_cmd(
+    ctx: typer.Context,
+    plan_id: StoredPlan,
+    return_file: Annotated[
+        Path, typer.Argument(help="the filled return template (.xlsx) or a carepool-return/1 file (.json)")
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Store a quarterly return against a stored plan: all or nothing, the file kept either way. A second
+    return for the same quarter is its next revision (the latest counts)."""
+    s = session_of(ctx)
+    recorded = record_return_file(s.db(), return_file, s.actor, plan_id)
+    if as_json:
+        emit_json(recorded.to_dict())
+        return
+    r = recorded.stored
+    if recorded.result == "unchanged":
+        out.print(
+            Text(f"{r.quarter} return for {r.plan_id} is unchanged: revision {r.revision} still counts.")
+        )
+    else:
+        out.print(
+            Text(
+                f"Recorded the {r.quarter} return for {r.plan_id} as revision {r.revision} "
+                f"(against plan version {r.plan_version}, upload {recorded.upload_id})."
+            )
+        )
+    p = recorded.position
+    out.print(
+        Text(
+            f"{p.year} so far ({', '.join(p.quarters)}): released {fmt_pounds(p.released)}, retained "
+            f"{fmt_pounds(p.retained)}; spend to date {fmt_pounds(p.latest.spend_to_date)} against a profile of "
+            f"{fmt_pounds(p.latest.profile_to_date)}. See `carepool monitor position {r.plan_id}`."
+        )
+    )
+
+
+@monitoring_app.command("position")
+def position_cmd(
+    ctx: typer.Context,
+    plan_id: StoredPlan,
+    year: Annotated[
+        str | None, typer.Option("--year", help="financial year, e.g. 2015-16 (default: the latest reported)")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The year's cumulative position from the stored returns: returns counted, performance money released
+    and retained, spend against plan per scheme, and the settlement (year end, or forecast)."""
+    found = stored_position(session_of(ctx).db(), plan_id, year)
+    if found is None:
+        if as_json:
+            emit_json({"ok": True, "plan": plan_id, "year": year, "returns": [], "note": "no returns stored"})
+        else:
+            when = f" for {year}" if year else ""
+            out.print(
+                Text(
+                    f"No quarterly returns stored{when} for {plan_id}: record one with `carepool monitor record`."
+                )
+            )
+        return
+    if as_json:
+        emit_json(found.to_dict())
+        return
+    print_position(found)
+
+
+def print_position(mp: MonitoringPosition) -> None:
+    p = mp.position
+    out.print(
+        Text(
+            f"{mp.plan_id} — position for {mp.year} from {len(mp.returns)} return(s), on plan version "
+            f"{mp.plan_version} ({mp.plan_sha256[:12]})",
+            style="bold",
+        )
+    )
+    counted = [
+        (r.quarter, r.revision, stamp(r.received_at)[:19].replace("T", " "), r.actor, r.plan_version)
+        for r in mp.returns
+    ]
+    out.print(
+        table(
+            "Returns counted (latest revision of each quarter)",
+            ("quarter", "revision", "received (UTC)", "by", "plan version"),
+            counted,
+        )
+    )
+    release = p.latest.release
+    if release is not None:
+        by = p.assessed_by()
+        money_rows = [
+            (
+                q.quarter,
+                fmt_pounds(q.pot),
+                "" if q.achievement_pct is None else f"{q.achievement_pct}%",
+                fmt_pounds(q.released) if q.assessed else "pending",
+                fmt_pounds(q.retained) if q.assessed else "",
+                by.get(q.quarter, "the plan" if q.assessed else ""),
+            )
+            for q in release.quarters
+        ]
+        out.print(
+            table(
+                "Performance money",
+                ("payment quarter", "pot", "achieved", "released", "retained", "reported in"),
+                money_rows,
+            )
+        )
+        out.print(
+            Text(
+                f"Released {fmt_pounds(p.released)}, retained {fmt_pounds(p.retained)}, pending "
+                f"{fmt_pounds(p.pending)}."
+            )
+        )
+    if p.latest.performance_note:
+        out.print(Text(p.latest.performance_note))
+    rows = [
+        (
+            s.scheme,
+            s.name,
+            fmt_pounds(s.budget),
+            fmt_pounds(s.profile_to_date),
+            "—" if s.spend_to_date is None else fmt_pounds(s.spend_to_date),
+            "—" if s.variance_to_date is None else fmt_pounds(s.variance_to_date),
+            "—" if s.forecast_outturn is None else fmt_pounds(s.forecast_outturn),
+        )
+        for s in p.schemes
+    ]
+    c = p.latest
+    rows.append(
+        (
+            "total",
+            "",
+            fmt_pounds(c.budget),
+            fmt_pounds(c.profile_to_date),
+            fmt_pounds(c.spend_to_date),
+            fmt_pounds(c.spend_to_date - c.profile_to_date),
+            "",
+        )
+    )
+    out.print(
+        table(
+            f"Spend against plan to the end of {c.quarter}",
+            ("scheme", "name", "budget", "profile", "spend", "variance", "forecast"),
+            rows,
+        )
+    )
+    if c.settlement is None:
+        out.print(Text(f"Settlement: {c.settlement_note}"))
+    else:
+        out.print(Text(f"Settlement ({c.settlement_note}):"))
+        for line in settlement_lines(c.settlement):
+            out.print(Text(line))

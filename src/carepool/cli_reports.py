@@ -21,6 +21,7 @@ from carepool.reports.data import Version, build_report_data
 from carepool.reports.html import render_html
 from carepool.reports.pdf import render_pdf
 from carepool.services.plans import stored_plan
+from carepool.services.returns import report_monitoring
 
 
 class ReportFormat(StrEnum):
@@ -41,10 +42,13 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="print machine-readable JSON")] = False,
 ) -> None:
     """Write a Health and Wellbeing Board paper for a stored plan: summary, minimums, funding flow, spend,
-    metrics, performance money, risks, milestones and conditions; every chart beside its data table."""
-    summary, plan = stored_plan(session_of(ctx).db(), plan_id, version)
+    metrics, performance money, quarterly monitoring (when returns are stored), risks, milestones and
+    conditions; every chart beside its data table."""
+    db = session_of(ctx).db()
+    summary, plan = stored_plan(db, plan_id, version)
     pack = load_pack(plan.policy)
-    data = build_report_data(plan, pack, Version(summary.number, summary.status, summary.sha256))
+    monitoring = report_monitoring(db, plan_id)  # the latest year's position when returns are stored
+    data = build_report_data(plan, pack, Version(summary.number, summary.status, summary.sha256), monitoring)
     content = render_pdf(data) if format is ReportFormat.PDF else render_html(data).encode("utf-8")
     try:
         out.write_bytes(content)

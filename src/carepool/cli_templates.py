@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from carepool.cli_context import session_of
-from carepool.io.bulk import BulkReport, import_folder
+from carepool.io.bulk import BulkReport
 from carepool.io.excel import read_plan_file, return_for_quarter, write_plan_workbook, write_return_workbook
 from carepool.io.plan_json import problems_from_validation, read_plan
 from carepool.model.canonical import content_hash, pretty_json
@@ -28,13 +28,14 @@ from carepool.model.plan import Plan
 from carepool.money import fmt_pounds
 from carepool.problems import InputRejected, NotFound, Problem
 from carepool.services.plans import stored_plan
+from carepool.services.returns import import_folder_to_store
 
 template_app = typer.Typer(
     no_args_is_help=True, help="Excel planning templates: export a plan, import it back."
 )
 returns_app = typer.Typer(
     no_args_is_help=True,
-    help="Quarterly returns: export one pre-filled, import a folder of filled templates.",
+    help="Quarterly returns: export one pre-filled, import a folder of filled templates into the database.",
 )
 
 
@@ -150,14 +151,19 @@ def template_import(
 
 @returns_app.command("export")
 def returns_export(
-    plan_file: Annotated[Path, typer.Argument(help="the plan exchange file (JSON) the return reports on")],
+    ctx: typer.Context,
+    plan_file: Annotated[
+        str,
+        typer.Argument(metavar="PLAN", help="the plan exchange file (JSON) or the id of a stored plan"),
+    ],
     quarter: Annotated[str, typer.Option("--quarter", "-q", help="e.g. 2015-16 Q2")],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="the .xlsx file to write")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Write a quarterly return pre-filled from a plan (schemes, planned spend, metrics due, conditions)."""
+    """Write a quarterly return pre-filled from a plan (schemes, planned spend, metrics due, conditions);
+    a stored plan's latest version, whose hash the return then names."""
     try:
-        plan = read_plan(plan_file)
+        plan = _plan_from(ctx, plan_file, None)
         try:
             ret = return_for_quarter(plan, quarter)
         except ValidationError as exc:
@@ -173,15 +179,19 @@ def returns_export(
 
 @returns_app.command("import")
 def returns_import(
+    ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(help="a folder of filled .xlsx templates")],
     summary: Annotated[
         Path | None, typer.Option("--summary", help="write the per-file outcome as CSV here")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Read every workbook (plan templates and quarterly returns) in a folder; one bad file never stops the others."""
+    """Import every workbook in a folder into the database: quarterly returns are recorded against their
+    stored plans, planning templates imported as plan versions, every file kept as received. One bad
+    file never stops or changes the others."""
+    s = session_of(ctx)
     try:
-        report = import_folder(folder, summary_csv=summary, progress=not as_json)
+        report = import_folder_to_store(s.db(), folder, s.actor, summary_csv=summary, progress=not as_json)
     except InputRejected as exc:
         raise _refuse(exc, as_json, "The folder could not be read") from None
     _print_report(report, as_json)

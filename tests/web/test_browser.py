@@ -193,13 +193,23 @@ def test_no_serious_accessibility_violations_on_any_page_type(site: Site, browse
         expect(page.locator(".govuk-error-summary")).to_contain_text("Funding row 1: enter the amount")
         found["edit-table-error"] = serious_violations(page)
         shot(page, "10-table-error")
+        page.goto(f"{base}/plans/{PLAN}/monitoring")
+        expect(page.get_by_role("heading", name="Quarterly monitoring")).to_be_visible()
+        found["monitoring"] = serious_violations(page)
+        shot(page, "11-monitoring")
+        page.get_by_label("Return file").set_input_files(
+            files=[{"name": "q3.json", "mimeType": "application/json", "buffer": b'{"format": "nope"}'}]
+        )
+        page.get_by_role("button", name="Record the return").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("not a carepool quarterly return")
+        found["monitoring-error"] = serious_violations(page)
         page.get_by_role("button", name="Sign out").click()
         sign_in(page, base, site, "brackenford-chair")
         page.goto(f"{base}/plans/{PLAN}/sign")
         found["sign"] = serious_violations(page)
         context.close()
     assert {name: v for name, v in found.items() if v} == {}
-    assert len(found) == 27
+    assert len(found) == 29
 
 
 def test_the_accessibility_check_does_find_problems(browser: Browser) -> None:

@@ -22,6 +22,8 @@ OTHER_PAGES = [
     f"/plans/{OTHER}/assurance",
     f"/plans/{OTHER}/audit",
     f"/plans/{OTHER}/versions/1/diff/1",
+    f"/plans/{OTHER}/monitoring",
+    f"/plans/{OTHER}/monitoring/template",
     f"/api/v1/plans/{OTHER}",
     f"/api/v1/plans/{OTHER}/checks",
     f"/api/v1/plans/{OTHER}/assurance",
@@ -48,6 +50,7 @@ def test_another_areas_plan_is_not_found(site: Site, role: str) -> None:
         f"/plans/{OTHER}/sections/s75/change",
         f"/plans/{OTHER}/assurance",
         f"/plans/{OTHER}/assurance/conditions/1/clear",
+        f"/plans/{OTHER}/monitoring/returns",
     ):
         response = client.post(
             url, data={"csrf_token": token, "based_on": "1", "amount": "1", "organisation": "hwb"}

@@ -188,7 +188,7 @@ def test_edit_every_kind_of_section_once_and_the_stored_plan_is_what_was_entered
         update={
             "baseline": MetricValue(period="2014-15", value=Decimal("30000")),
             "plan": [*metric.plan, MetricValue(period="2015-16 Q4", value=Decimal("7000.5"))],
-            "actuals": metric.actuals[:1],
+            "actuals": [a for i, a in enumerate(metric.actuals) if i != 1],  # row 2 cleared
         }
     )
     # condition statements: radios and long text (the browser's line endings)

@@ -341,6 +341,21 @@ def _schemes(t: MoneyTable) -> list[Scheme]:
     ]
 
 
+NEL_HISTORY: tuple[tuple[str, int], ...] = (
+    ("2011-12 Q4", 8620),
+    ("2012-13 Q1", 7960),
+    ("2012-13 Q2", 8146),
+    ("2012-13 Q3", 8467),
+    ("2012-13 Q4", 8069),
+    ("2013-14 Q1", 7841),
+    ("2013-14 Q2", 7663),
+    ("2013-14 Q3", 8241),
+)
+"""Quarterly non-elective admissions before the baseline year (SYNTHETIC): falling about 4% a year since
+the integrated discharge team began in 2012. With the baseline rows they give the twelve quarters of
+history the probability model needs (``carepool monitor simulate``)."""
+
+
 def _metrics(pack: PolicyPack, perf: PerformancePlan) -> list[MetricPlan]:
     q = pack.performance.quarters
 
@@ -352,7 +367,10 @@ def _metrics(pack: PolicyPack, perf: PerformancePlan) -> list[MetricPlan]:
             metric="nel_admissions",
             baseline=mv(Y1, str(sum(c.admissions for c in perf.baseline))),
             plan=[mv(c.quarter, str(c.admissions)) for c in perf.planned],
-            actuals=[mv(c.quarter, str(c.admissions)) for c in perf.actuals],
+            actuals=[
+                *(mv(q, str(n)) for q, n in NEL_HISTORY),
+                *(mv(c.quarter, str(c.admissions)) for c in perf.actuals),
+            ],
         ),
         MetricPlan(
             metric="residential_admissions",

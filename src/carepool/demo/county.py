@@ -537,6 +537,21 @@ def _performance(pack: PolicyPack) -> PerformancePlan:
     )
 
 
+NEL_HISTORY: tuple[tuple[str, int], ...] = (
+    ("2011-12 Q4", 20966),
+    ("2012-13 Q1", 20598),
+    ("2012-13 Q2", 19977),
+    ("2012-13 Q3", 21827),
+    ("2012-13 Q4", 20629),
+    ("2013-14 Q1", 19278),
+    ("2013-14 Q2", 19460),
+    ("2013-14 Q3", 20592),
+)
+"""Quarterly non-elective admissions before the baseline year (SYNTHETIC): falling about 4% a year as the
+locality teams took on frail older people. With the baseline rows they give the twelve quarters of
+history the probability model needs (``carepool monitor simulate``)."""
+
+
 def _metrics(pack: PolicyPack, perf: PerformancePlan) -> list[MetricPlan]:
     q = pack.performance.quarters
 
@@ -548,7 +563,10 @@ def _metrics(pack: PolicyPack, perf: PerformancePlan) -> list[MetricPlan]:
             metric="nel_admissions",
             baseline=mv(Y1, str(sum(c.admissions for c in perf.baseline))),
             plan=[mv(c.quarter, str(c.admissions)) for c in perf.planned],
-            actuals=[mv(c.quarter, str(c.admissions)) for c in perf.actuals],
+            actuals=[
+                *(mv(q, str(n)) for q, n in NEL_HISTORY),
+                *(mv(c.quarter, str(c.admissions)) for c in perf.actuals),
+            ],
         ),
         MetricPlan(
             metric="residential_admissions",

@@ -99,16 +99,33 @@ def read_return(path: Path) -> QuarterlyReturn:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputRejected([Problem("file", str(path), f"cannot read the file: {exc.strerror}")]) from None
+    return parse_return_bytes(raw, str(path))
+
+
+def parse_return_bytes(raw: bytes, origin: str) -> QuarterlyReturn:
+    """A return file's bytes as received (``origin`` names the file in messages)."""
     if len(raw) > MAX_BYTES:
-        raise InputRejected([Problem("file", str(path), "file is too large", f"{len(raw)} bytes")])
+        raise InputRejected([Problem("file", origin, "file is too large", f"{len(raw)} bytes")])
     try:
         data = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
     except UnicodeDecodeError:
-        raise InputRejected([Problem("file", str(path), "not a UTF-8 text file")]) from None
+        raise InputRejected([Problem("file", origin, "not a UTF-8 text file")]) from None
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
         raise InputRejected([Problem("format", where, f"not valid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise InputRejected([Problem("format", origin, "the JSON is nested too deeply")]) from None
     return parse_return_data(data)
+
+
+def canonical_return(ret: QuarterlyReturn) -> str:
+    """Sorted keys, no insignificant white space, money as strings: equal returns, equal text."""
+    return json.dumps(ret.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def load_canonical_return(text: str) -> QuarterlyReturn:
+    """A stored return was validated on the way in, so only the model is rebuilt."""
+    return QuarterlyReturn.model_validate(json.loads(text, parse_float=Decimal))
 
 
 def return_problems(plan: Plan, pack: PolicyPack, ret: QuarterlyReturn) -> list[Problem]:

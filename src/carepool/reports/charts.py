@@ -234,9 +234,11 @@ def trajectory_chart(
                 f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#dddddd"/>'
             )
             body.append(_text(left - 6, y + 4, f"{v:,.0f}" if high - low > 20 else f"{v:,.1f}", 10, "end"))
-        for p in periods:
-            x, _ = xy(p, Decimal(0))
-            body.append(_text(x, height - bottom + 16, p, 10, "middle"))
+        every = _every(len(periods), width - left - right)  # long quarterly histories: no overlapping labels
+        for i, p in enumerate(periods):
+            if (len(periods) - 1 - i) % every == 0:  # counted back from the latest
+                x, _ = xy(p, Decimal(0))
+                body.append(_text(x, height - bottom + 16, p, 10, "middle"))
         if drawn is not None:
             _, y = xy(periods[0], drawn.value)
             body.append(
@@ -374,3 +376,105 @@ def flow_diagram(chart_id: str, graph: FlowGraph) -> Chart:
 
 def _column(kind: str) -> int:
     return next(i for i, kinds in enumerate(COLUMNS) if kind in kinds)
+
+
+# --- admissions fan chart ---------------------------------------------------------------------------------
+
+
+def _every(count: int, room: float, label_width: float = 58.0) -> int:
+    """Label every n-th point so quarter labels never overlap."""
+    return max(1, int(-(-count * label_width // room))) if count else 1
+
+
+def fan_chart(
+    chart_id: str,
+    title: str,
+    history: list[tuple[str, Decimal]],
+    bands: list[tuple[str, dict[int, float]]],
+    planned: dict[str, Decimal],
+    actual: dict[str, Decimal],
+) -> Chart:
+    """Quarterly history, then for each modelled quarter the simulated range (outer and inner bands, the
+    median dashed), the plan and the actuals reported. Bands come as percentile → count, the outer pair
+    and inner pair being the lowest two and highest two percentiles given."""
+    periods = [q for q, _ in history] + [q for q, _ in bands if q not in dict(history)]
+    percentiles = sorted(bands[0][1]) if bands else []
+    values = [float(v) for _, v in history] + [float(v) for v in (*planned.values(), *actual.values())]
+    values += [v for _, b in bands for v in b.values()]
+    width, height, left, right, top, bottom = 560.0, 250.0, 62.0, 40.0, 30.0, 44.0
+    body: list[str] = []
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
+    low, high = max(0.0, low - pad), high + pad
+    step = (width - left - right) / max(1, len(periods) - 1)
+
+    def x_of(period: str) -> float:
+        return left + periods.index(period) * step
+
+    def y_of(value: float) -> float:
+        return top + (high - value) / (high - low) * (height - top - bottom)
+
+    for k in range(5):
+        v = low + (high - low) * k / 4
+        body.append(
+            f'<line x1="{left}" y1="{y_of(v):.1f}" x2="{width - right}" y2="{y_of(v):.1f}" stroke="#dddddd"/>'
+        )
+        body.append(_text(left - 6, y_of(v) + 4, f"{v:,.0f}", 10, "end"))
+    every = _every(len(periods), width - left - right)
+    for i, p in enumerate(periods):
+        if (len(periods) - 1 - i) % every == 0:  # counted back from the latest
+            body.append(_text(x_of(p), height - bottom + 16, p, 10, "middle"))
+    if len(percentiles) >= 2 and bands:
+        pairs = [(percentiles[0], percentiles[-1], 0.18)]
+        if len(percentiles) >= 4:
+            pairs.append((percentiles[1], percentiles[-2], 0.32))
+        for lo, hi, opacity in pairs:
+            upper = [f"{x_of(q):.1f},{y_of(b[hi]):.1f}" for q, b in bands]
+            lower = [f"{x_of(q):.1f},{y_of(b[lo]):.1f}" for q, b in reversed(bands)]
+            body.append(
+                f'<polygon points="{" ".join(upper + lower)}" fill="{BLUE}" fill-opacity="{opacity}"/>'
+            )
+        mid = percentiles[len(percentiles) // 2]
+        path = " ".join(f"{x_of(q):.1f},{y_of(b[mid]):.1f}" for q, b in bands)
+        body.append(
+            f'<polyline points="{path}" fill="none" stroke="{BLUE}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
+    if history:
+        path = " ".join(f"{x_of(q):.1f},{y_of(float(v)):.1f}" for q, v in history)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{DARK}" stroke-width="2"/>')
+    for points, colour in ((planned, PURPLE), (actual, ORANGE)):
+        for q in periods:
+            if q in points:
+                body.append(
+                    f'<circle cx="{x_of(q):.1f}" cy="{y_of(float(points[q])):.1f}" r="4" fill="{colour}"/>'
+                )
+    legend = [(DARK, "History", 1.0), (PURPLE, "Plan", 1.0), (ORANGE, "Actual", 1.0)]
+    if bands:
+        legend.append((BLUE, f"Simulated p{percentiles[0]}–p{percentiles[-1]}", 0.35))
+    x = left
+    for colour, name, opacity in legend:
+        body.append(
+            f'<rect x="{x:.1f}" y="8" width="12" height="12" fill="{colour}" fill-opacity="{opacity}"/>'
+        )
+        body.append(_text(x + 16, 18, name, 10))
+        x += 24 + 6 * len(name)
+    desc = (
+        f"{title}: {len(history)} quarters of history"
+        + (f", {history[0][0]} to {history[-1][0]}" if history else "")
+        + f"; for {len(bands)} quarters the simulated range, {len(planned)} planned and {len(actual)} actual values."
+    )
+    svg = _svg(chart_id, title, desc, width, height, body)
+    by_quarter = dict(bands)
+    history_of = dict(history)
+    headers = ("Quarter", "History", "Plan", "Actual", *(f"p{p}" for p in percentiles))
+    rows = tuple(
+        (
+            q,
+            f"{history_of[q]:,}" if q in history_of else "",
+            f"{planned[q]:,}" if q in planned else "",
+            f"{actual[q]:,}" if q in actual else "",
+            *((f"{by_quarter[q][p]:,.0f}" if q in by_quarter else "") for p in percentiles),
+        )
+        for q in periods
+    )
+    return Chart(chart_id, title, svg, headers, rows)

@@ -7,6 +7,7 @@ rows for display (spend by area of spend and by partner are sums of ``cross_subs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from carepool.finance.cross_subsidy import SchemeShares, cross_subsidy
@@ -14,7 +15,9 @@ from carepool.finance.flows import FlowGraph, build_flows
 from carepool.finance.minimums import MinimumPosition, minimum_position
 from carepool.finance.performance import ReleaseSchedule, TrancheRelease, plan_release, plan_tranche_release
 from carepool.model.plan import MetricValue, Milestone, Plan, Risk
+from carepool.modelling.montecarlo import SimulationResult
 from carepool.money import ZERO
+from carepool.monitoring.position import YearPosition
 from carepool.policy.schema import PolicyPack
 from carepool.problems import InputRejected
 from carepool.rules.base import Finding, Severity, run_checks
@@ -48,6 +51,29 @@ class ConditionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ReturnLine:
+    """A stored quarterly return counted in the position (its latest revision)."""
+
+    quarter: str
+    revision: int
+    received: date
+    actor: str
+    plan_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Monitoring:
+    """The year's position from the stored quarterly returns, for the board paper's monitoring section."""
+
+    year: str
+    plan_version: int  # the version the position was computed on
+    returns: tuple[ReturnLine, ...]
+    position: YearPosition
+    outlook: SimulationResult | None
+    outlook_note: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportData:
     plan: Plan
     pack: PolicyPack
@@ -67,6 +93,7 @@ class ReportData:
     risks: tuple[Risk, ...]
     milestones: tuple[Milestone, ...]
     conditions: tuple[ConditionRow, ...]
+    monitoring: Monitoring | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -108,8 +135,11 @@ def _performance(
     return None, (), "This policy has no payment for performance."
 
 
-def build_report_data(plan: Plan, pack: PolicyPack, version: Version | None = None) -> ReportData:
-    """Everything the board paper shows, from the engine's own functions."""
+def build_report_data(
+    plan: Plan, pack: PolicyPack, version: Version | None = None, monitoring: Monitoring | None = None
+) -> ReportData:
+    """Everything the board paper shows, from the engine's own functions (and, when quarterly returns are
+    stored, the year's monitoring position the services computed from them)."""
     flows = build_flows(plan, None, pack)
     pooled_by_year = tuple((y, build_flows(plan, y, pack).total()) for y in plan.years)
     pooled_by_pool = _grouped(
@@ -159,4 +189,5 @@ def build_report_data(plan: Plan, pack: PolicyPack, version: Version | None = No
         risks=tuple(sorted(plan.risks, key=lambda r: (-r.score, r.id))),
         milestones=tuple(sorted(plan.milestones, key=lambda m: (m.deadline, m.id))),
         conditions=conditions,
+        monitoring=monitoring,
     )

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from carepool.money import fmt_pounds
+from carepool.monitoring.views import settlement_lines
 from carepool.reports.charts import (
     BLUE,
     GREEN,
@@ -24,6 +25,7 @@ from carepool.reports.charts import (
     trajectory_chart,
 )
 from carepool.reports.data import ReportData
+from carepool.reports.monitoring import MonitoringFigures, monitoring_figures
 from carepool.rules.base import Severity
 
 SECTIONS = (
@@ -37,6 +39,14 @@ SECTIONS = (
     ("milestones", "Milestones"),
     ("conditions", "National conditions"),
 )
+MONITORING = ("monitoring", "Quarterly monitoring")  # after performance, when returns are stored
+
+
+def sections_of(data: ReportData) -> tuple[tuple[str, str], ...]:
+    if data.monitoring is None:
+        return SECTIONS
+    at = [sid for sid, _ in SECTIONS].index("performance") + 1
+    return (*SECTIONS[:at], MONITORING, *SECTIONS[at:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +59,7 @@ class Figures:
     metrics: tuple[Chart, ...]
     performance: Chart | None
     risks: Chart
+    monitoring: MonitoringFigures | None = None
 
     def all(self) -> list[Chart]:
         fixed = [
@@ -58,7 +69,14 @@ class Figures:
             self.spend_by_area,
             self.spend_by_partner,
         ]
-        return [*fixed, *self.metrics, *([self.performance] if self.performance else []), self.risks]
+        watched = self.monitoring.all() if self.monitoring else []
+        return [
+            *fixed,
+            *self.metrics,
+            *([self.performance] if self.performance else []),
+            *watched,
+            self.risks,
+        ]
 
 
 def humanise(code: str) -> str:
@@ -140,6 +158,9 @@ def build_figures(data: ReportData) -> Figures:
         ),
         performance=performance,
         risks=risk_heat_map("risks", list(data.risks)),
+        monitoring=None
+        if data.monitoring is None
+        else monitoring_figures(data.monitoring.position, data.pack, data.monitoring.outlook, "monitoring-"),
     )
 
 
@@ -153,6 +174,7 @@ def _environment() -> Environment:
     env.filters["pounds"] = fmt_pounds
     env.filters["human"] = humanise
     env.filters["svg"] = Markup  # chart SVG is built by charts.py, which escapes every text it writes
+    env.filters["settlement_lines"] = settlement_lines
     return env
 
 
@@ -164,7 +186,7 @@ def render_html(data: ReportData, today: date | None = None) -> str:
         d=data,
         plan=data.plan,
         f=figures,
-        sections=SECTIONS,
+        sections=sections_of(data),
         today=today or date.today(),
         errors=data.count(Severity.ERROR),
         warnings=data.count(Severity.WARNING),

@@ -2,8 +2,9 @@
 
 ``verify_audit_chain`` recomputes every event hash and link, and cross-checks the other records
 against the chain: each upload's bytes against its hash and against the event that logged it, each
-version's document against its hash and the event that created it, and each submitted status against
-a ``submitted`` event. Someone able to rewrite rows with raw SQL can change one table, but cannot
+version's document against its hash and the event that created it, each submitted status against
+a ``submitted`` event, and each quarterly return's document against its hash and its
+``return_recorded`` event. Someone able to rewrite rows with raw SQL can change one table, but cannot
 make all of these agree without recomputing the chain to its end, which a kept copy of the last hash
 (printed by ``carepool audit verify``, and passed back later as ``--anchor``) exposes.
 """
@@ -51,6 +52,16 @@ class TimelineEntry:
                 return f"file {d.get('filename')} imported (upload {d.get('upload_id')}): {d.get('result')}"
             case Kind.IMPORT_REJECTED:
                 return f"file {d.get('filename')} refused (upload {d.get('upload_id')}): {d.get('first_problem')}"
+            case Kind.RETURN_RECORDED:
+                if d.get("result") == "unchanged":
+                    return (
+                        f"{d.get('quarter')} return received again unchanged (revision {d.get('revision')}, "
+                        f"upload {d.get('upload_id')})"
+                    )
+                return (
+                    f"{d.get('quarter')} return recorded as revision {d.get('revision')} against version "
+                    f"{self.version} (upload {d.get('upload_id')})"
+                )
             case Kind.ACCOUNT_CREATED:
                 roles = "; ".join(str(r.get("describe")) for r in d.get("roles", []))
                 return f"account {d.get('username')} created for {d.get('display_name')}" + (
@@ -101,6 +112,7 @@ class AuditReport:
     versions: int
     last_hash: str
     problems: list[str] = field(default_factory=list)
+    returns: int = 0
 
     @property
     def ok(self) -> bool:
@@ -112,6 +124,7 @@ class AuditReport:
             "events": self.events,
             "uploads": self.uploads,
             "versions": self.versions,
+            "returns": self.returns,
             "last_hash": self.last_hash,
             "problems": self.problems,
         }
@@ -138,6 +151,7 @@ def verify_audit_chain(db: Database, anchors: Sequence[str] = ()) -> AuditReport
         events = store.events()
         uploads = store.uploads()
         versions = store.all_versions()
+        returns = store.returns()
     problems = _chain_problems(events)
     hashes = {ev.hash for ev in events}
     problems += [
@@ -149,7 +163,7 @@ def verify_audit_chain(db: Database, anchors: Sequence[str] = ()) -> AuditReport
     logged_uploads = {
         int(p["upload_id"]): str(p.get("file_sha256"))
         for ev, p in payloads
-        if ev.kind in (Kind.IMPORTED, Kind.IMPORT_REJECTED) and "upload_id" in p
+        if ev.kind in (Kind.IMPORTED, Kind.IMPORT_REJECTED, Kind.RETURN_RECORDED) and "upload_id" in p
     }
     for up in uploads:
         if sha256_bytes(up.content) != up.sha256:
@@ -172,6 +186,22 @@ def verify_audit_chain(db: Database, anchors: Sequence[str] = ()) -> AuditReport
             problems.append(f"{where}: not logged in the event chain with this hash")
         if (v.status == "submitted") != ((v.plan_id, v.number) in submitted):
             problems.append(f"{where}: status {v.status!r} disagrees with the event chain")
+    recorded = {
+        (ev.plan_id, str(p.get("quarter")), p.get("revision")): str(p.get("sha256"))
+        for ev, p in payloads
+        if ev.kind == Kind.RETURN_RECORDED and p.get("result") == "recorded"
+    }
+    for r in returns:
+        where = f"plan {r.plan_id} {r.quarter} return revision {r.revision}"
+        if sha256_text(r.document) != r.sha256:
+            problems.append(f"{where}: its document does not match its stored hash")
+        if recorded.get((r.plan_id, r.quarter, r.revision)) != r.sha256:
+            problems.append(f"{where}: not logged in the event chain with this hash")
     return AuditReport(
-        len(events), len(uploads), len(versions), events[-1].hash if events else GENESIS, problems
+        len(events),
+        len(uploads),
+        len(versions),
+        events[-1].hash if events else GENESIS,
+        problems,
+        len(returns),
     )

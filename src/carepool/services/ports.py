@@ -13,8 +13,10 @@ from typing import Protocol
 from carepool.services.records import (
     ChainedEvent,
     EventRecord,
+    NewReturn,
     NewUpload,
     PlanHeader,
+    ReturnRecord,
     UploadRecord,
     VersionRecord,
 )
@@ -44,6 +46,11 @@ class Store(Protocol):
     def add_upload(self, upload: NewUpload) -> int: ...
     def upload(self, upload_id: int) -> UploadRecord | None: ...
     def uploads(self, plan_id: str | None = None) -> list[UploadRecord]: ...
+
+    def add_return(self, ret: NewReturn) -> int: ...
+    def returns(self, plan_id: str | None = None) -> list[ReturnRecord]:
+        """Every stored revision of every quarter (of one plan, or of all), in the order received."""
+        ...
 
     def last_event_hash(self) -> str | None:
         """The chain's tail as this transaction first read it (then as it appended)."""

@@ -66,3 +66,24 @@ class NewUpload:
 class UploadRecord(NewUpload):
     id: int
     size: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewReturn:
+    """A quarterly return to store: canonical JSON, bound to the plan version it was made against."""
+
+    plan_id: str
+    quarter: str
+    revision: int
+    plan_version: int
+    plan_sha256: str
+    document: str  # canonical JSON (carepool-return/1)
+    sha256: str
+    received_at: datetime
+    actor: str
+    upload_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnRecord(NewReturn):
+    id: int

@@ -1,6 +1,6 @@
 """Append-only and immutability rules, enforced in the ORM before anything reaches the database.
 
-Events and uploads are never updated or deleted. A plan version may change in one way only: its status
+Events, uploads and quarterly returns are never updated or deleted. A plan version may change in one way only: its status
 from ``draft`` to ``submitted``; it is never deleted. The migration installs database triggers that
 refuse the same things for anyone bypassing the ORM (raw SQL on SQLite and PostgreSQL).
 """
@@ -12,15 +12,15 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session
 
-from carepool.store.tables import EventRow, PlanVersionRow, UploadRow
+from carepool.store.tables import EventRow, PlanVersionRow, QuarterlyReturnRow, UploadRow
 
 
 class ImmutableRecord(RuntimeError):
     """A write that would change or remove a record that must never change."""
 
 
-APPEND_ONLY: tuple[type[Any], ...] = (EventRow, UploadRow)
-PROTECTED: tuple[type[Any], ...] = (EventRow, UploadRow, PlanVersionRow)
+APPEND_ONLY: tuple[type[Any], ...] = (EventRow, UploadRow, QuarterlyReturnRow)
+PROTECTED: tuple[type[Any], ...] = (EventRow, UploadRow, QuarterlyReturnRow, PlanVersionRow)
 
 
 def _refuse_append_only(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:

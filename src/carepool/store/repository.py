@@ -13,12 +13,21 @@ from carepool.services.errors import Busy
 from carepool.services.records import (
     ChainedEvent,
     EventRecord,
+    NewReturn,
     NewUpload,
     PlanHeader,
+    ReturnRecord,
     UploadRecord,
     VersionRecord,
 )
-from carepool.store.tables import Base, EventRow, PlanRow, PlanVersionRow, UploadRow
+from carepool.store.tables import (
+    Base,
+    EventRow,
+    PlanRow,
+    PlanVersionRow,
+    QuarterlyReturnRow,
+    UploadRow,
+)
 
 
 def utc(value: datetime) -> datetime:
@@ -70,6 +79,22 @@ def _upload(row: UploadRow) -> UploadRecord:
         report=row.report,
         id=row.id,
         size=row.size,
+    )
+
+
+def _return(row: QuarterlyReturnRow) -> ReturnRecord:
+    return ReturnRecord(
+        plan_id=row.plan_id,
+        quarter=row.quarter,
+        revision=row.revision,
+        plan_version=row.plan_version,
+        plan_sha256=row.plan_sha256,
+        document=row.document,
+        sha256=row.sha256,
+        received_at=utc(row.received_at),
+        actor=row.actor,
+        upload_id=row.upload_id,
+        id=row.id,
     )
 
 
@@ -195,6 +220,30 @@ class SqlStore:
         if plan_id is not None:
             query = query.where(UploadRow.plan_id == plan_id)
         return [_upload(r) for r in self.session.scalars(query)]
+
+    # quarterly returns
+    def add_return(self, ret: NewReturn) -> int:
+        row = QuarterlyReturnRow(
+            plan_id=ret.plan_id,
+            quarter=ret.quarter,
+            revision=ret.revision,
+            plan_version=ret.plan_version,
+            plan_sha256=ret.plan_sha256,
+            document=ret.document,
+            sha256=ret.sha256,
+            received_at=ret.received_at,
+            actor=ret.actor,
+            upload_id=ret.upload_id,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def returns(self, plan_id: str | None = None) -> list[ReturnRecord]:
+        query = select(QuarterlyReturnRow).order_by(QuarterlyReturnRow.id)
+        if plan_id is not None:
+            query = query.where(QuarterlyReturnRow.plan_id == plan_id)
+        return [_return(r) for r in self.session.scalars(query)]
 
     # events
     def last_event_hash(self) -> str | None:

@@ -1,8 +1,9 @@
 """ORM tables. Only the store layer imports this module (an import-linter contract enforces it).
 
-Four tables: ``plans`` (one row per plan document id, a header for listing), ``plan_versions`` (every
-saved document, never overwritten), ``events`` (the append-only, hash-chained audit trail) and
-``uploads`` (every imported file exactly as it came, accepted or rejected, with its validation report).
+Five tables: ``plans`` (one row per plan document id, a header for listing), ``plan_versions`` (every
+saved document, never overwritten), ``events`` (the append-only, hash-chained audit trail), ``uploads``
+(every imported file exactly as it came, accepted or rejected, with its validation report) and
+``quarterly_returns`` (every return received, append-only: a correction is a new revision).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Integer,
     LargeBinary,
     MetaData,
@@ -100,3 +102,33 @@ class UploadRow(Base):
     plan_id: Mapped[str | None] = mapped_column(String(64), index=True)
     version: Mapped[int | None] = mapped_column(Integer)
     report: Mapped[str] = mapped_column(Text)  # JSON: problems found, or the check findings at import
+
+
+class QuarterlyReturnRow(Base):
+    """A quarterly return as received, bound to the plan version it was made against. Never changed: a
+    corrected return for the same quarter is the next revision, and the latest revision counts."""
+
+    __tablename__ = "quarterly_returns"
+    __table_args__ = (
+        UniqueConstraint(
+            "plan_id", "quarter", "revision", name="uq_quarterly_returns_plan_id_quarter_revision"
+        ),
+        ForeignKeyConstraint(
+            ["plan_id", "plan_version"],
+            ["plan_versions.plan_id", "plan_versions.number"],
+            name="fk_quarterly_returns_plan_version_plan_versions",
+        ),
+        CheckConstraint("revision >= 1", name="revision_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(String(64), ForeignKey("plans.id"), index=True)
+    quarter: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer)
+    plan_version: Mapped[int] = mapped_column(Integer)
+    plan_sha256: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)  # canonical JSON (carepool-return/1), exactly as hashed
+    sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    upload_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("uploads.id"))

@@ -9,9 +9,11 @@ export → import is exact.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field
 
@@ -23,6 +25,7 @@ from carepool.io.excel.writer import workbook_bytes
 from carepool.model.canonical import content_hash
 from carepool.model.plan import ConditionStatus, Plan, Record
 from carepool.model.types import Code, Money, Period, Quantity, Quarter, Text
+from carepool.monitoring import returns as monitoring
 from carepool.problems import InputRejected, Problem
 
 RETURN_FORMAT = "carepool-return/1"
@@ -149,8 +152,73 @@ def _built(fields: dict[str, Any], field_cells: dict[str, str], tables: dict[str
 
 
 def read_return_with(reader: WorkbookReader, config: TemplateConfig) -> QuarterlyReturn:
+    return _read_located(reader, config).ret
+
+
+_PATH_PART: Final = re.compile(r"\.[^.\[]+|\[\d+\]")
+# The monitoring return names two fields differently from the template's columns.
+_RENAMED: Final = {".spend_to_date": ".spent_to_date", ".note": ".comment"}
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedReturn:
+    """A return read from a workbook, with the cell each of its values came from."""
+
+    ret: QuarterlyReturn
+    where: dict[str, str]  # template model path ("spend[2].spent_to_date") → "Sheet!D12"
+
+    def cell_of(self, path: str) -> str:
+        """The cell behind a path of the monitoring return made from it (``to_monitoring_return``), or
+        the nearest enclosing row or field; the path itself when nothing matches."""
+        parts = [_RENAMED.get(part, part) for part in _PATH_PART.findall("." + path)] if path else []
+        while parts:
+            candidate = "".join(parts).lstrip(".")
+            if candidate in self.where:
+                return self.where[candidate]
+            parts.pop()
+        return path
+
+
+def _read_located(reader: WorkbookReader, config: TemplateConfig) -> LocatedReturn:
     cells = reader.read_cells(config)
-    return reader.validated(QuarterlyReturn, _built(cells.fields, cells.field_cells, cells.tables))
+    built = _built(cells.fields, cells.field_cells, cells.tables)
+    return LocatedReturn(reader.validated(QuarterlyReturn, built), dict(built.where))
+
+
+def read_return_located(raw: bytes, origin: str = "workbook") -> LocatedReturn:
+    """``read_return_workbook`` keeping every value's cell, so later checks can still name ``Sheet!D12``."""
+    reader, config = open_workbook(raw, origin)
+    try:
+        if config.template_id != RETURN_TEMPLATE_V1.template_id:
+            raise reader.wrong_template(config, RETURN_TEMPLATE_V1)
+        return _read_located(reader, config)
+    finally:
+        reader.close()
+
+
+def to_monitoring_return(ret: QuarterlyReturn) -> monitoring.QuarterlyReturn:
+    """The template's return as the monitoring exchange format, row for row (so paths keep their
+    indexes): spend to date per scheme, metric actuals, condition status with its comment as the note.
+    The template has no forecast outturn, so an in-year settlement is not forecast from it."""
+    return monitoring.QuarterlyReturn(
+        plan=ret.plan,
+        quarter=ret.quarter,
+        spend=[
+            monitoring.SchemeSpend(scheme=s.scheme, spend_to_date=s.spent_to_date)
+            for s in ret.spend
+            if s.spent_to_date is not None
+        ],
+        metrics=[
+            monitoring.MetricActual(metric=m.metric, period=m.period, value=m.value)
+            for m in ret.metrics
+            if m.value is not None
+        ],
+        conditions=[
+            monitoring.ConditionUpdate(condition=c.condition, status=c.status, note=c.comment)
+            for c in ret.conditions
+        ],
+        narrative=ret.narrative,
+    )
 
 
 def read_return_workbook(raw: bytes, origin: str = "workbook") -> QuarterlyReturn:
