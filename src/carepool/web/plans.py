@@ -12,9 +12,9 @@ from carepool.services.assurance import KLOES, may_assure
 from carepool.services.checks import report_of
 from carepool.services.permissions import Action, PlanScope, allowed, signs_for
 from carepool.services.plans import export_plan
-from carepool.services.portfolio import entry_of, visible
+from carepool.services.portfolio import visible
 from carepool.web.sections import EDITABLE, SECTION_PATTERN, SECTIONS, cards, section_state
-from carepool.web.security import me, public, requires
+from carepool.web.security import me, plan_entry, public, requires
 from carepool.web.state import state
 
 bp = Blueprint("plans", __name__)
@@ -49,7 +49,7 @@ def abilities(plan_id: str) -> dict[str, bool]:
 @bp.route("/plans/<plan_id>")
 @requires(Action.VIEW_PLAN)
 def overview(plan_id: str) -> str:
-    entry = entry_of(state().db, plan_id)  # kept current from the event chain: no document is read
+    entry = plan_entry(plan_id)  # kept current from the event chain: no document is read
     report = report_of(entry.version)
     states = {key: section_state(key, report.findings) for key in SECTIONS}
     return render_template(

@@ -19,8 +19,7 @@ from werkzeug.wrappers import Response
 from carepool.problems import NotFound
 from carepool.services.accounts import Principal, principal
 from carepool.services.permissions import Action, Assignment, PlanScope, allowed
-from carepool.services.plans import plan_header, stored_plan
-from carepool.services.portfolio import region_of
+from carepool.services.portfolio import Entry, entry_of
 from carepool.web.jsonerrors import error_response
 from carepool.web.state import state
 
@@ -98,16 +97,20 @@ def _unauthenticated() -> Response:
 
 
 def plan_scope(plan_id: str) -> PlanScope:
-    """Whose plan this is, from its header; the document is read only for an area not in the reference."""
+    """Whose plan this is, from the portfolio (one small query when nothing changed). The entry is kept
+    for the rest of the request, so a page reads one consistent state of the plan."""
     try:
-        header = plan_header(state().db, plan_id)
-        region = region_of(header.area_code, "")
-        if not region:
-            _, plan = stored_plan(state().db, plan_id)
-            region = plan.area.region
+        entry = entry_of(state().db, plan_id)
     except NotFound:
         abort(404)
-    return PlanScope(header.area_code, region)
+    g.plan_entry = entry
+    return entry.scope
+
+
+def plan_entry(plan_id: str) -> Entry:
+    """The plan's portfolio entry as this request first read it."""
+    found: Entry | None = g.get("plan_entry")
+    return found if found is not None and found.summary.id == plan_id else entry_of(state().db, plan_id)
 
 
 def permits(action: Action | Rule, assignments: Sequence[Assignment], scope: PlanScope | None) -> bool:
