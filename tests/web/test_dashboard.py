@@ -6,6 +6,8 @@ import csv
 import io
 from decimal import Decimal
 
+from carepool.services import workflow
+
 from .helpers import OTHER, PLAN, Site, sign_in
 
 
@@ -44,3 +46,15 @@ def test_an_area_sees_only_its_own_money(site: Site) -> None:
     page = editor.get("/dashboard").get_data(as_text=True)
     assert [r["plan"] for r in rows] == [PLAN]
     assert f"£{Decimal(rows[0]['pooled']):,.2f} against minimums" in page
+
+
+def test_kept_page_bodies_follow_every_change_and_every_viewer(site: Site) -> None:
+    """The overview's body is kept per state and per what the person may do: never shown stale."""
+    editor, viewer = sign_in(site, "editor"), sign_in(site, "viewer")
+    assert "Submit this version" in editor.get(f"/plans/{PLAN}").get_data(as_text=True)
+    assert "Submit this version" not in viewer.get(f"/plans/{PLAN}").get_data(as_text=True)
+    workflow.submit(site.app.extensions["carepool"].db, PLAN, actor="someone else")  # behind the pages' back
+    for client in (editor, viewer):
+        page = client.get(f"/plans/{PLAN}").get_data(as_text=True)
+        assert "Awaiting signature" in page and "Not yet submitted" not in page
+    assert "submitted" in viewer.get("/dashboard.csv").get_data(as_text=True)

@@ -8,10 +8,10 @@ import csv
 import io
 
 from flask import Blueprint, Response, render_template
-from markupsafe import Markup
 
 from carepool.services.national import Dashboard, dashboard
 from carepool.services.permissions import Action, allowed
+from carepool.web.fragments import body
 from carepool.web.security import me, requires
 from carepool.web.state import state
 
@@ -45,25 +45,13 @@ def mine() -> Dashboard:
     return dashboard(state().db, lambda scope: allowed(roles, Action.VIEW_PLAN, scope))
 
 
-# The page body is a pure function of the dashboard's key: rendered once per key (bounded, cleared whole).
-_BODIES: dict[str, Markup] = {}
-_BODIES_LIMIT = 256
-
-
-def body_of(board: Dashboard) -> Markup:
-    found = _BODIES.get(board.key)
-    if found is None:
-        found = Markup(render_template("dashboard_body.html", board=board))  # our own template
-        if len(_BODIES) >= _BODIES_LIMIT:
-            _BODIES.clear()
-        _BODIES[board.key] = found
-    return found
-
-
 @bp.route("/dashboard")
 @requires(Action.SIGNED_IN)
 def show() -> str:
-    return render_template("dashboard.html", title="Dashboard", body=body_of(mine()))
+    board = mine()  # its key names every plan's state, who may see which, and today's date
+    return render_template(
+        "dashboard.html", title="Dashboard", body=body(board.key, "dashboard_body.html", board=board)
+    )
 
 
 @bp.route("/dashboard.csv")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from flask import Blueprint, abort, g, redirect, render_template, url_for
 from werkzeug.wrappers import Response
@@ -13,6 +14,7 @@ from carepool.services.checks import report_of
 from carepool.services.permissions import Action, PlanScope, allowed, signs_for
 from carepool.services.plans import export_plan
 from carepool.services.portfolio import visible
+from carepool.web.fragments import body
 from carepool.web.sections import EDITABLE, SECTION_PATTERN, SECTIONS, cards, section_state
 from carepool.web.security import me, plan_entry, public, requires
 from carepool.web.state import state
@@ -50,19 +52,22 @@ def abilities(plan_id: str) -> dict[str, bool]:
 @requires(Action.VIEW_PLAN)
 def overview(plan_id: str) -> str:
     entry = plan_entry(plan_id)  # kept current from the event chain: no document is read
+    can = abilities(plan_id)
+    # The body shows this state of the plan (its latest event), today's checks, and what this person may do.
+    key = (state().db.url, entry.head, entry.version.sha256, date.today(), tuple(sorted(can.items())))
     report = report_of(entry.version)
-    states = {key: section_state(key, report.findings) for key in SECTIONS}
-    return render_template(
-        "plans/overview.html",
-        title=entry.summary.title,
+    page = body(
+        key,
+        "plans/overview_body.html",
         plan=entry,
         report=report,
         sections=SECTIONS,
-        states=states,
-        can=abilities(plan_id),
+        states={name: section_state(name, report.findings) for name in SECTIONS},
+        can=can,
         assurance_rounds=entry.history,
         kloes=KLOES,
     )
+    return render_template("plans/overview.html", title=entry.summary.title, body=page)
 
 
 @bp.route(f"/plans/<plan_id>/sections/<{SECTION_PATTERN}:section>")
