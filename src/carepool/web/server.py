@@ -48,6 +48,10 @@ def run(make_app: Callable[[], Flask], host: str, port: int, workers: int, threa
             "loglevel": "warning",
             "proc_name": "carepool",
             "graceful_timeout": 10,
+            # Close after each response: the next request goes to whichever worker is free, so no worker
+            # holds a queue of kept-alive clients while another idles (TLS and keep-alive belong to the
+            # reverse proxy in front).
+            "keepalive": 0,
             "timeout": 120,  # a board report PDF may take a while; a stuck worker is still replaced
         },
     ).run()
