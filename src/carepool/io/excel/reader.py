@@ -38,7 +38,14 @@ from carepool.io.excel.config import (
 )
 from carepool.io.excel.grid import Grid, Sheet
 from carepool.io.excel.mapping import Built, SourceRow, cells_to_data
-from carepool.io.excel.package import MAX_FILE_BYTES, Area, Package, open_package, parse_reference
+from carepool.io.excel.package import (
+    MAX_FILE_BYTES,
+    Area,
+    Package,
+    column_number,
+    open_package,
+    parse_reference,
+)
 from carepool.io.plan_json import problems_from_validation, reference_problems
 from carepool.model.plan import Plan
 from carepool.problems import InputRejected, Problem
@@ -47,6 +54,7 @@ M = TypeVar("M", bound=BaseModel)
 STAGES: Final = ("file", "template", "structure", "cell", "schema", "reference")
 _ADDRESS: Final = re.compile(r"^(.*)!([A-Z]{1,3})([0-9]+)$")
 _PATH_PART: Final = re.compile(r"\.[^.\[]+|\[\d+\]")
+_CELL: Final = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 
 
 def address(sheet: str, row: int, col: int) -> str:
@@ -246,20 +254,19 @@ class WorkbookReader:
         if self.merged(sheet, area):
             return []
         out: list[SourceRow] = []
-        no_values = self.package.check_sheet(area.sheet).no_value
         width = len(spec.columns)
-        columns = [(c.key, c.kind, c.required, c.kind in (Kind.TEXT, Kind.CODE)) for c in spec.columns]
-        prefixes = [f"{area.sheet}!{get_column_letter(area.col1 + i)}" for i in range(width)]
-        for row in range(area.row1, min(area.row2, len(sheet.rows)) + 1):
-            line = sheet.rows[row - 1][area.col1 - 1 : area.col1 - 1 + width]
-            if line.count("") == len(line) and not no_values:
-                continue  # the fast path for the many blank rows left for input
-            addresses = [f"{prefix}{row}" for prefix in prefixes]
-            unread = {
-                a: no_values[a.partition("!")[2]] for a in addresses if a.partition("!")[2] in no_values
-            }
-            if not unread and all(is_blank(v) for v in line):
-                continue
+        first = area.col1 - 1
+        columns = {
+            c.key: f"{area.sheet}!{get_column_letter(area.col1 + i)}" for i, c in enumerate(spec.columns)
+        }
+        kinds = [(c.key, c.kind, c.required, c.kind in (Kind.TEXT, Kind.CODE)) for c in spec.columns]
+        unread = self._unread_by_row(area)
+        rows = sheet.rows
+        for row in range(area.row1, min(area.row2, len(rows)) + 1):
+            line = rows[row - 1][first : first + width]
+            lost = unread.get(row)
+            if not lost and (line.count("") == len(line) or all(is_blank(v) for v in line)):
+                continue  # the many blank rows left for input
             if len(out) >= max_rows:
                 self.add(
                     "structure",
@@ -269,23 +276,43 @@ class WorkbookReader:
                     f"at most {max_rows:,}",
                 )
                 return out
-            line += [""] * (width - len(line))
+            if len(line) < width:
+                line += [""] * (width - len(line))
             values: dict[str, Any] = {}
-            for (key, kind, required, texty), raw, where in zip(columns, line, addresses, strict=True):
-                if texty and type(raw) is str and raw.strip(WHITE_SPACE) and where not in unread:
+            for i, (key, kind, required, texty) in enumerate(kinds):
+                raw = line[i]
+                if lost and i in lost:
+                    values[key] = self.value(f"{columns[key]}{row}", raw, kind, required, lost[i])
+                elif texty and type(raw) is str and raw.strip(WHITE_SPACE):
                     values[key] = raw  # most cells: text as it is (the full path below says the same)
                 else:
-                    values[key] = self.value(where, raw, kind, required, unread.get(where, ""))
-            out.append(SourceRow(values, {c.key: w for c, w in zip(spec.columns, addresses, strict=True)}))
+                    value = parse(raw, kind)
+                    if isinstance(value, CellError) or (value is None and required):
+                        value = self.value(f"{columns[key]}{row}", raw, kind, required, "")
+                    values[key] = value
+            out.append(SourceRow(values, row, columns))
         return out
 
+    def _unread_by_row(self, area: Area) -> dict[int, dict[int, str]]:
+        """The area's cells whose value cannot be read: row → column offset in the area → why."""
+        found: dict[int, dict[int, str]] = {}
+        for ref, why in self.package.check_sheet(area.sheet).no_value.items():
+            m = _CELL.match(ref)
+            if m is None:
+                continue
+            row, col = int(m.group(2)), column_number(m.group(1))
+            if area.row1 <= row <= area.row2 and area.col1 <= col <= area.col2:
+                found.setdefault(row, {})[col - area.col1] = why
+        return found
+
     # stage 5
-    def locate(self, where: dict[str, str], path: str) -> str:
+    def locate(self, built: Built, path: str) -> str:
+        """The cell a plan path came from: the path itself, else its nearest parent read from a cell."""
         parts = _PATH_PART.findall("." + path) if path else []
         while parts:
-            candidate = "".join(parts).lstrip(".")
-            if candidate in where:
-                return where[candidate]
+            where = built.cell("".join(parts).lstrip("."))
+            if where is not None:
+                return where
             parts.pop()
         return path
 
@@ -307,7 +334,7 @@ class WorkbookReader:
             document = model.model_validate(built.data)
         except ValidationError as exc:
             for p in problems_from_validation(exc):
-                where = self.locate(built.where, p.location)
+                where = self.locate(built, p.location)
                 if where not in reported:
                     message, expected = msg.friendly(p.message, p.expected)
                     self.add("schema", where, message, p.found, expected)
@@ -323,7 +350,7 @@ class WorkbookReader:
         built = cells_to_data(cells.fields, cells.field_cells, cells.tables)
         plan = self.validated(Plan, built)
         for p in reference_problems(plan):
-            self.add(p.stage, self.locate(built.where, p.location), p.message, p.found, p.expected)
+            self.add(p.stage, self.locate(built, p.location), p.message, p.found, p.expected)
         self.fail_if_any()
         return plan
 
