@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
+import warnings
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +15,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from carepool.io.excel import messages as msg
 from carepool.io.excel import plan_workbook_bytes, read_plan_workbook
-from carepool.io.excel.package import sheet_extent
+from carepool.io.excel.package import open_package, sheet_extent
 from carepool.model.canonical import content_hash
 from carepool.problems import InputRejected, Problem
 from factories import small_plan
@@ -21,6 +24,7 @@ from hostile.workbooks import (
     XLS_RENAMED,
     edited,
     good,
+    parts,
     rezipped,
     sheet_part,
     truncated,
@@ -267,8 +271,6 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def _bytes(wb: Workbook) -> bytes:
-    import io
-
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -328,3 +330,29 @@ def test_pattern_messages_are_said_plainly() -> None:
     code, year = only(problems, "Contributions!A5"), only(problems, "Contributions!E6")
     assert (code.message, code.found) == ("not a valid code", "'C 1'")
     assert (year.message, year.expected) == ("not a financial year", "a year such as 2015-16")
+
+
+def test_two_parts_with_one_name_are_refused() -> None:
+    """Zip readers disagree on which of two same-named parts is "the" part: checked one, read the other."""
+    part = sheet_part(good(), "Contributions")
+    out = io.BytesIO(good())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name, which is the point
+        with zipfile.ZipFile(out, "a") as z:
+            z.writestr(part, b"<worksheet/>")
+    [p] = refused(out.getvalue())
+    assert p.stage == "file" and p.message == msg.BROKEN_ZIP and part in p.location
+
+
+def test_the_cell_reader_gets_the_checked_parts_uncompressed() -> None:
+    package = open_package(good(), "upload.xlsx")
+    stored = package.take_stored()
+    with zipfile.ZipFile(io.BytesIO(stored)) as z:
+        assert z.testzip() is None
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}
+        assert set(z.namelist()) == set(parts(good()))
+        for name in package.sheet_names:
+            assert (
+                z.read(f"xl/worksheets/sheet{package.sheet_names.index(name) + 1}.xml")
+                == (package.sheet_parts[name])
+            )

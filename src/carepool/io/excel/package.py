@@ -6,6 +6,10 @@ part ourselves with a cap; that no sheet's cells span an area so large that a de
 memory (python-calamine allocates rows × columns, and one cell at XFD1048576 aborts the process). On the
 way it collects what python-calamine does not expose: sheet parts, defined names, and cells whose formula
 has no saved value.
+
+python-calamine is then handed the parts checked here, as an uncompressed zip (``stored_zip``), never the
+uploaded file: it parses exactly the bytes that were checked (no two zip readers disagreeing about a
+damaged or doctored archive), and nothing is inflated twice.
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ _REF_ATTR = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VALUE = re.compile(rb"<(?:\w+:)?v>")
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_CENTRAL_HEADER = struct.Struct("<4s6H3L5H2L")
+_END_RECORD = struct.Struct("<4s4H2LH")
+_DOS_DATE: Final = 0x21  # 1 January 1980, the earliest a zip can say
 _MERGE = re.compile(
     rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"'
 )
@@ -94,12 +101,17 @@ class SheetFacts:
 class Package:
     """What stage one learnt about a workbook that passed it; sheets are checked when first needed."""
 
-    raw: bytes
+    stored: bytes  # every part, checked and inflated, as an uncompressed zip for the cell reader
     origin: str
     sheet_names: list[str]
     names: dict[str, str]  # global defined name → its reference text
     sheet_parts: dict[str, bytes]
     _checked: dict[str, SheetFacts] = field(default_factory=dict)
+
+    def take_stored(self) -> bytes:
+        """The zip for the cell reader, once (it keeps its own copy; the parts need not be held twice)."""
+        stored, self.stored = self.stored, b""
+        return stored
 
     def merged(self, name: str) -> list[Area]:
         return self.check_sheet(name).merged
@@ -189,6 +201,49 @@ def _inflate(raw: bytes, info: zipfile.ZipInfo, origin: str) -> bytes:
     if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
         raise _reject(where, msg.BROKEN_ZIP)
     return data
+
+
+def stored_zip(parts: dict[str, tuple[bytes, int]]) -> bytes:
+    """Parts (name → data and its CRC-32, already verified) as a zip without compression."""
+    chunks: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for name, (data, crc) in parts.items():
+        if name.isascii():
+            encoded, flags = name.encode("ascii"), 0
+        else:
+            encoded, flags = name.encode("utf-8"), 0x800  # bit 11: the name is UTF-8
+        size = len(data)
+        local = _LOCAL_HEADER.pack(
+            ZIP_SIGNATURE, 20, flags, 0, 0, _DOS_DATE, crc, size, size, len(encoded), 0
+        )
+        chunks += (local, encoded, data)
+        directory.append(
+            _CENTRAL_HEADER.pack(
+                b"PK\x01\x02",
+                20,
+                20,
+                flags,
+                0,
+                0,
+                _DOS_DATE,
+                crc,
+                size,
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
+        offset += len(local) + len(encoded) + size
+    listing = b"".join(directory)
+    end = _END_RECORD.pack(b"PK\x05\x06", 0, 0, len(directory), len(directory), len(listing), offset, 0)
+    return b"".join([*chunks, listing, end])
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], origin: str) -> None:
@@ -291,7 +346,13 @@ def open_package(raw: bytes, origin: str) -> Package:
     except Exception:  # zipfile raises many kinds on damaged input; all mean the same to a person
         raise _reject(origin, msg.BROKEN_ZIP) from None
     _check_sizes(infos, origin)
-    parts = {info.filename: _inflate(raw, info, origin) for info in infos if not info.is_dir()}
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:  # two readers might take different ones: refuse rather than guess
+            raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP, "two parts with this name")
+        seen.add(info.filename)
+    files = [info for info in infos if not info.is_dir()]
+    parts = {info.filename: _inflate(raw, info, origin) for info in files}
     for needed in ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
         if needed not in parts:
             raise _reject(origin, msg.MISSING_PART, "", needed)
@@ -313,4 +374,5 @@ def open_package(raw: bytes, origin: str) -> Package:
         if part not in parts:
             raise _reject(f"{origin} (sheet {name})", msg.MISSING_PART, "", part)
         sheets[name] = parts[part]
-    return Package(raw, origin, list(sheet_parts), names, sheets)
+    stored = stored_zip({info.filename: (parts[info.filename], info.CRC) for info in files})
+    return Package(stored, origin, list(sheet_parts), names, sheets)
