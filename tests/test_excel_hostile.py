@@ -15,7 +15,8 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from carepool.io.excel import messages as msg
 from carepool.io.excel import plan_workbook_bytes, read_plan_workbook
-from carepool.io.excel.package import open_package, sheet_extent
+from carepool.io.excel.package import MAX_SHEET_CELLS, open_package, sheet_extent
+from carepool.io.excel.sheetscan import scan_sheets
 from carepool.model.canonical import content_hash
 from carepool.problems import InputRejected, Problem
 from factories import small_plan
@@ -282,6 +283,14 @@ def _bytes(wb: Workbook) -> bytes:
         b'<c r="XFD1048576"><v>1</v></c>',
         b'<c\nr="XFD1048576"><v>1</v></c>',
         b'<c s="1" r="XFD1048576"><v>1</v></c>',
+        # The reader (calamine) also takes these, each placing the cell at XFD1048576:
+        b'<c r="xfd1048576"><v>1</v></c>',  # letters in either case
+        b"<c r='XFD1048576'><v>1</v></c>",  # either quote
+        b'<c r = "XFD1048576"><v>1</v></c>',  # spaces around "="
+        b'<c s=">" r="XFD1048576"><v>1</v></c>',  # ">" inside an earlier value
+        b'<c r="A2" r="XFD1048576"><v>1</v></c>',  # two addresses: the last one counts
+        b'<c r="A2" s="1"r="XFD1048576"><v>1</v></c>',  # no space before the second
+        b'<c r="A2" s="<row"r="XFD1048576"><v>1</v></c>',  # ... hidden behind what looks like a row
     ],
 )
 def testsheet_extent_sees_every_way_of_writing_an_address(cell: bytes) -> None:
@@ -291,6 +300,49 @@ def testsheet_extent_sees_every_way_of_writing_an_address(cell: bytes) -> None:
     assert sheet_extent(xml) == 1048576 * 16384
     prefixed = xml.replace(b"<", b"<x:").replace(b"<x:/", b"</x:")
     assert sheet_extent(prefixed) >= 1048576 * 16384
+
+
+def test_prefixed_cells_without_an_address_are_counted() -> None:
+    """A prefixed cell (<x:c>) is a cell to the reader too; without an address it follows the last one."""
+    rows = b'<row r="99999">' + b"<x:c><x:v>1</x:v></x:c>" * 100 + b"</row>"
+    xml = b'<worksheet xmlns:x="urn:x"><sheetData>' + rows + b"</sheetData></worksheet>"
+    assert sheet_extent(xml) >= 99999 * 100
+
+
+def test_an_address_that_cannot_be_read_is_not_taken_for_a_small_one() -> None:
+    xml = b'<worksheet><sheetData><row r="1"><c r="A&#49;"><v>1</v></c></row></sheetData></worksheet>'
+    assert sheet_extent(xml) > MAX_SHEET_CELLS
+
+
+def test_a_far_cell_in_lower_case_is_refused_before_reading() -> None:
+    part = sheet_part(good(), "Contributions")
+    cell = b'<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>'
+    raw = rezipped(good(), {part: lambda xml: xml.replace(b"</sheetData>", cell + b"</sheetData>")})
+    [p] = refused(raw)
+    assert p.location == "Contributions" and p.message == msg.SHEET_TOO_LARGE
+
+
+def test_every_sheet_of_an_exported_template_takes_the_fast_path() -> None:
+    """What Excel, LibreOffice and openpyxl write is vouched for in one vectorised pass."""
+    package = open_package(good(), "upload.xlsx")
+    assert all(scan.plain for scan in scan_sheets(list(package.sheet_parts.values())))
+
+
+def test_one_pass_over_many_sheets_says_what_a_pass_over_each_says() -> None:
+    sheets = [
+        b'<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row></sheetData></worksheet>',
+        b'<worksheet><!-- a comment --><sheetData><row r="1"><c r="B2" t="e"><v>#N/A</v></c></row>'
+        b'</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>',
+        b"<worksheet><sheetData><row r=\"1\"><c r='A1'/></row></sheetData></worksheet>",
+        b'<worksheet><sheetData><row r="1"><c r="A100000"/></row></sheetData></worksheet><c',
+    ]
+    together = scan_sheets(sheets)
+    assert together == [scan_sheets([sheet])[0] for sheet in sheets]
+    assert [s.plain for s in together] == [True, True, False, False]
+    assert [s.declaration for s in together] == [False, True, False, False]
+    assert [s.error_type for s in together] == [False, True, False, False]
+    assert [s.merges for s in together] == [False, True, False, False]
+    assert together[0].formulas == (sheets[0].index(b"<f>"),)
 
 
 def test_excel_error_cells_are_named_not_read_as_blank() -> None:

@@ -28,7 +28,7 @@ class Cells:
     tables: dict[str, list[Row]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourceRow:
     values: Row  # column key → parsed value, None when blank
     row: int  # the sheet row it was read from

@@ -179,8 +179,11 @@ class WorkbookReader:
             if area is not None:
                 fields[f.name] = area
         tables: dict[str, Area] = {}
-        for spec in config.tables:
-            area = self.area(spec.name)
+        found_tables = [(spec, self.area(spec.name)) for spec in config.tables]
+        # Every sheet the template reads, checked in one pass before the first is loaded.
+        places = [*fields.values(), *(area for _, area in found_tables if area is not None)]
+        self.package.check_sheets(area.sheet for area in places)
+        for spec, area in found_tables:
             if area is None:
                 continue
             if area.col2 - area.col1 + 1 != len(spec.columns):
@@ -259,14 +262,21 @@ class WorkbookReader:
         columns = {
             c.key: f"{area.sheet}!{get_column_letter(area.col1 + i)}" for i, c in enumerate(spec.columns)
         }
-        kinds = [(c.key, c.kind, c.required, c.kind in (Kind.TEXT, Kind.CODE)) for c in spec.columns]
+        keys = [c.key for c in spec.columns]
+        kinds = [(i, c.key, c.kind, c.required) for i, c in enumerate(spec.columns)]
+        typed = [k for k in kinds if k[2] not in (Kind.TEXT, Kind.CODE)]  # not text: always parsed
+        texts = [k for k in kinds if k[2] in (Kind.TEXT, Kind.CODE)]  # text: parsed only when blank
         unread = self._unread_by_row(area)
         rows = sheet.rows
         for row in range(area.row1, min(area.row2, len(rows)) + 1):
             line = rows[row - 1][first : first + width]
             lost = unread.get(row)
-            if not lost and (line.count("") == len(line) or all(is_blank(v) for v in line)):
-                continue  # the many blank rows left for input
+            if not lost:
+                head = line[0] if line else ""
+                if not (type(head) is str and head.strip(WHITE_SPACE)) and (
+                    line.count("") == len(line) or all(is_blank(v) for v in line)
+                ):
+                    continue  # the many blank rows left for input
             if len(out) >= max_rows:
                 self.add(
                     "structure",
@@ -278,20 +288,27 @@ class WorkbookReader:
                 return out
             if len(line) < width:
                 line += [""] * (width - len(line))
-            values: dict[str, Any] = {}
-            for i, (key, kind, required, texty) in enumerate(kinds):
+            values: dict[str, Any] = dict(zip(keys, line, strict=True))  # text cells are kept as they are
+            if lost:
+                for i, why in lost.items():
+                    key, kind, required = kinds[i][1:]
+                    values[key] = self.value(f"{columns[key]}{row}", line[i], kind, required, why)
+            for i, key, kind, required in texts:
                 raw = line[i]
-                if lost and i in lost:
-                    values[key] = self.value(f"{columns[key]}{row}", raw, kind, required, lost[i])
-                elif texty and type(raw) is str and raw.strip(WHITE_SPACE):
-                    values[key] = raw  # most cells: text as it is (the full path below says the same)
-                else:
-                    value = parse(raw, kind)
-                    if isinstance(value, CellError) or (value is None and required):
-                        value = self.value(f"{columns[key]}{row}", raw, kind, required, "")
-                    values[key] = value
+                if (type(raw) is not str or not raw.strip(WHITE_SPACE)) and not (lost and i in lost):
+                    values[key] = self._parsed(raw, kind, required, columns[key], row)
+            for i, key, kind, required in typed:
+                if not (lost and i in lost):
+                    values[key] = self._parsed(line[i], kind, required, columns[key], row)
             out.append(SourceRow(values, row, columns))
         return out
+
+    def _parsed(self, raw: CellValue | None, kind: Kind, required: bool, column: str, row: int) -> Any:
+        """``value`` for one table cell, its address worked out only if there is a problem to report."""
+        value = parse(raw, kind)
+        if isinstance(value, CellError) or (value is None and required):
+            return self.value(f"{column}{row}", raw, kind, required, "")
+        return value
 
     def _unread_by_row(self, area: Area) -> dict[int, dict[int, str]]:
         """The area's cells whose value cannot be read: row → column offset in the area → why."""
