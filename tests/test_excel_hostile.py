@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
+from python_calamine import CalamineWorkbook
 
 from carepool.io.excel import messages as msg
 from carepool.io.excel import plan_workbook_bytes, read_plan_workbook
-from carepool.io.excel.package import MAX_SHEET_CELLS, open_package, sheet_extent
+from carepool.io.excel.package import MAX_SHEET_CELLS, REL_NS, open_package, sheet_extent
 from carepool.io.excel.sheetscan import scan_sheets
 from carepool.model.canonical import content_hash
 from carepool.problems import InputRejected, Problem
@@ -396,15 +397,124 @@ def test_two_parts_with_one_name_are_refused() -> None:
     assert p.stage == "file" and p.message == msg.BROKEN_ZIP and part in p.location
 
 
-def test_the_cell_reader_gets_the_checked_parts_uncompressed() -> None:
+def test_the_cell_reader_gets_the_checked_sheets_uncompressed() -> None:
     package = open_package(good(), "upload.xlsx")
     stored = package.take_stored()
     with zipfile.ZipFile(io.BytesIO(stored)) as z:
         assert z.testzip() is None
         assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}
-        assert set(z.namelist()) == set(parts(good()))
-        for name in package.sheet_names:
-            assert (
-                z.read(f"xl/worksheets/sheet{package.sheet_names.index(name) + 1}.xml")
-                == (package.sheet_parts[name])
-            )
+        for i, name in enumerate(package.sheet_names, start=1):
+            assert z.read(f"xl/worksheets/sheet{i}.xml") == package.sheet_parts[name]
+    book = CalamineWorkbook.from_filelike(io.BytesIO(stored))
+    assert book.sheet_names == package.sheet_names
+    original = CalamineWorkbook.from_filelike(io.BytesIO(good()))
+    for name in ("Cover", "Contributions", "Milestones"):
+        assert book.get_sheet_by_name(name).to_python() == original.get_sheet_by_name(name).to_python()
+
+
+def _with_workbook_part(change: Callable[[str], str], extra: dict[str, bytes]) -> bytes:
+    """good() with its workbook part edited and extra parts added (as a broken or doctored tool might)."""
+    raw = rezipped(good(), {"xl/workbook.xml": lambda xml: change(xml.decode()).encode()})
+    out = io.BytesIO(raw)
+    with zipfile.ZipFile(out, "a") as z:
+        for name, data in extra.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def _decoy(original: bytes) -> bytes:
+    """The Contributions sheet with a different first amount: whichever reader sees it, shows it."""
+    return re.sub(rb'(<c r="F5" s="\d+" t="n"><v>)[^<]*', rb"\g<1>123", original, count=1)
+
+
+def test_two_sheets_with_one_name_are_refused() -> None:
+    """The checks and the reader could each take a different one of the two."""
+
+    def twice(xml: str) -> str:
+        first = re.search(r'<sheet name="Contributions"[^>]*/>', xml)
+        assert first is not None
+        return xml.replace(first.group(), first.group().replace('sheetId="', 'sheetId="9') + first.group())
+
+    [p] = refused(_with_workbook_part(twice, {}))
+    assert p.message == msg.BROKEN_ZIP and "Contributions" in p.location
+
+
+def test_part_names_that_differ_only_in_case_are_refused() -> None:
+    part = sheet_part(good(), "Contributions")
+    raw = _with_workbook_part(lambda xml: xml, {part.upper(): _decoy(parts(good())[part])})
+    [p] = refused(raw)
+    assert p.message == msg.BROKEN_ZIP
+
+
+def test_the_reader_reads_the_sheet_that_was_checked_whatever_the_workbook_part_says() -> None:
+    """The sheet's id given twice under two prefixes: one bound to the relationships namespace (what the
+    checks follow), the other spelt ``r:`` but bound elsewhere (what the reader would have followed)."""
+    part = sheet_part(good(), "Contributions")
+    decoy = "xl/worksheets/decoy.xml"
+    relationship = (
+        '<Relationship Id="rIdDecoy" Target="/xl/worksheets/decoy.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" />'
+    )
+
+    def doctored(xml: str) -> str:
+        sheet = re.search(r'<sheet name="Contributions"[^>]*r:id="(rId\d+)"[^>]*/>', xml)
+        assert sheet is not None
+        rebound = sheet.group().replace(
+            f'r:id="{sheet.group(1)}"',
+            f'xmlns:r="urn:elsewhere" xmlns:o="{REL_NS[1:-1]}" o:id="{sheet.group(1)}" r:id="rIdDecoy"',
+        )
+        return xml.replace(sheet.group(), rebound)
+
+    raw = rezipped(
+        good(),
+        {
+            "xl/workbook.xml": lambda xml: doctored(xml.decode()).encode(),
+            "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(
+                b"</Relationships>", relationship.encode() + b"</Relationships>"
+            ),
+        },
+    )
+    out = io.BytesIO(raw)
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr(decoy, _decoy(parts(good())[part]))
+    assert content_hash(read_plan_workbook(out.getvalue())) == content_hash(read_plan_workbook(good()))
+
+
+def test_a_1904_workbook_keeps_its_dates() -> None:
+    raw = _with_workbook_part(lambda xml: xml.replace("<workbookPr />", '<workbookPr date1904="1" />'), {})
+    direct = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_name("Milestones").to_python()
+    stored = open_package(raw, "upload.xlsx").take_stored()
+    ours = CalamineWorkbook.from_filelike(io.BytesIO(stored)).get_sheet_by_name("Milestones").to_python()
+    assert ours == direct
+    assert (
+        ours[4][3]
+        != CalamineWorkbook.from_filelike(io.BytesIO(good()))
+        .get_sheet_by_name("Milestones")
+        .to_python()[4][3]
+    )
+
+
+def test_shared_strings_reach_the_reader() -> None:
+    """Excel keeps most text in xl/sharedStrings.xml (carepool's own files write it in the cells)."""
+    wb = Workbook()
+    wb.active["A1"], wb.active["B2"] = "hello", 3
+    out = io.BytesIO()
+    wb.save(out)
+    files = parts(out.getvalue())
+    files["xl/worksheets/sheet1.xml"] = re.sub(
+        rb'<c r="A1"([^>]*) t="inlineStr"><is><t>hello</t></is></c>',
+        rb'<c r="A1"\1 t="s"><v>0</v></c>',
+        files["xl/worksheets/sheet1.xml"],
+    )
+    files["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>hello</t></si></sst>'
+    )
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    stored = open_package(raw.getvalue(), "upload.xlsx").take_stored()
+    assert CalamineWorkbook.from_filelike(io.BytesIO(stored)).get_sheet_by_index(0).to_python() == [
+        ["hello", ""],
+        ["", 3.0],
+    ]

@@ -7,9 +7,11 @@ memory (python-calamine allocates rows × columns, and one cell at XFD1048576 ab
 way it collects what python-calamine does not expose: sheet parts, defined names, and cells whose formula
 has no saved value.
 
-python-calamine is then handed the parts checked here, as an uncompressed zip (``stored_zip``), never the
-uploaded file: it parses exactly the bytes that were checked (no two zip readers disagreeing about a
-damaged or doctored archive), and nothing is inflated twice.
+python-calamine is then handed what it needs, as an uncompressed zip (``stored_zip``), never the uploaded
+file: the sheets exactly as checked here, under names chosen here and listed in a workbook part written
+here, with the upload's styles and shared strings. So it parses the bytes that were checked — no zip
+reader, workbook part or relationship it resolves differently can point it at another sheet — and
+nothing is inflated twice.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ ZIP_SIGNATURE: Final = b"PK\x03\x04"
 MAIN_NS: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_WORKSHEET_TYPE: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 
 _FORMULA_CELL = re.compile(
     rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*?>(.*?)</(?:\w+:)?c>", re.S
@@ -94,7 +97,7 @@ class SheetFacts:
 class Package:
     """What stage one learnt about a workbook that passed it; sheets are checked when first needed."""
 
-    stored: bytes  # every part, checked and inflated, as an uncompressed zip for the cell reader
+    stored: bytes  # the checked sheets and what else the cell reader needs, as an uncompressed zip
     origin: str
     sheet_names: list[str]
     names: dict[str, str]  # global defined name → its reference text
@@ -341,11 +344,12 @@ def open_package(raw: bytes, origin: str) -> Package:
     except Exception:  # zipfile raises many kinds on damaged input; all mean the same to a person
         raise _reject(origin, msg.BROKEN_ZIP) from None
     _check_sizes(infos, origin)
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for info in infos:
-        if info.filename in seen:  # two readers might take different ones: refuse rather than guess
+        folded = info.filename.translate(_ASCII_LOWER)
+        if folded in seen:  # readers look names up exactly or ignoring case, and may take either
             raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP, "two parts with this name")
-        seen.add(info.filename)
+        seen[folded] = info.filename
     files = [info for info in infos if not info.is_dir()]
     parts = {info.filename: _inflate(raw, info, origin) for info in files}
     for needed in ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
@@ -356,18 +360,67 @@ def open_package(raw: bytes, origin: str) -> Package:
     targets = {rel.get("Id", ""): rel.get("Target", "") for rel in rels.iter(f"{PKG_REL_NS}Relationship")}
     sheet_parts: dict[str, str] = {}
     for sheet in workbook.iter(f"{MAIN_NS}sheet"):
+        name = sheet.get("name", "")
+        if name in sheet_parts:
+            raise _reject(f"{origin} (sheet {name})", msg.BROKEN_ZIP, "two sheets with this name")
         target = targets.get(sheet.get(f"{REL_NS}id", ""), "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        sheet_parts[sheet.get("name", "")] = part
+        sheet_parts[name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     names = {
         dn.get("name", ""): (dn.text or "").strip()
         for dn in workbook.iter(f"{MAIN_NS}definedName")
         if dn.get("localSheetId") is None
     }
+    crcs = {info.filename: info.CRC for info in files}
     sheets: dict[str, bytes] = {}
     for name, part in sheet_parts.items():
         if part not in parts:
             raise _reject(f"{origin} (sheet {name})", msg.MISSING_PART, "", part)
         sheets[name] = parts[part]
-    stored = stored_zip({info.filename: (parts[info.filename], info.CRC) for info in files})
+    settings = workbook.find(f"{MAIN_NS}workbookPr")
+    date1904 = settings is not None and settings.get("date1904") in ("1", "true")
+    kept = {  # the parts the cell reader opens by a fixed name, found as it finds them (ignoring case)
+        fixed: (parts[seen[folded]], crcs[seen[folded]])
+        for fixed in _READER_FIXED_PARTS
+        if (folded := fixed.translate(_ASCII_LOWER)) in seen and seen[folded] in parts
+    }
+    checked = {name: (parts[part], crcs[part]) for name, part in sheet_parts.items()}
+    stored = stored_zip(_reader_parts(checked, date1904, kept))
     return Package(stored, origin, list(sheet_parts), names, sheets)
+
+
+_READER_FIXED_PARTS: Final = ("[Content_Types].xml", "xl/styles.xml", "xl/sharedStrings.xml")
+_PACKAGE_RELS: Final = (
+    f'<Relationships xmlns="{PKG_REL_NS[1:-1]}"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
+    '/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+).encode()
+_ASCII_LOWER: Final = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ATTR_ESCAPES: Final = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+)
+
+
+def _reader_parts(
+    sheets: dict[str, tuple[bytes, int]], date1904: bool, kept: dict[str, tuple[bytes, int]]
+) -> dict[str, tuple[bytes, int]]:
+    """What the cell reader is given: the sheets as read here, each under a name of our choosing, listed
+    in a workbook and relationships part written here — so it finds exactly the sheet XML that was
+    checked, whatever the upload's workbook part says (prefixes, duplicate names, odd targets)."""
+    listed: list[str] = []
+    related: list[str] = []
+    out = dict(kept)
+    for i, (name, data_crc) in enumerate(sheets.items(), start=1):
+        listed.append(f'<sheet name="{name.translate(_ATTR_ESCAPES)}" sheetId="{i}" r:id="rId{i}"/>')
+        related.append(
+            f'<Relationship Id="rId{i}" Type="{_WORKSHEET_TYPE}" Target="/xl/worksheets/sheet{i}.xml"/>'
+        )
+        out[f"xl/worksheets/sheet{i}.xml"] = data_crc
+    settings = '<workbookPr date1904="1"/>' if date1904 else "<workbookPr/>"
+    workbook = (
+        f'<workbook xmlns="{MAIN_NS[1:-1]}" xmlns:r="{REL_NS[1:-1]}">{settings}'
+        f"<sheets>{''.join(listed)}</sheets></workbook>"
+    ).encode()
+    relationships = f'<Relationships xmlns="{PKG_REL_NS[1:-1]}">{"".join(related)}</Relationships>'.encode()
+    out["xl/workbook.xml"] = (workbook, zlib.crc32(workbook))
+    out["xl/_rels/workbook.xml.rels"] = (relationships, zlib.crc32(relationships))
+    out["_rels/.rels"] = (_PACKAGE_RELS, zlib.crc32(_PACKAGE_RELS))
+    return out
