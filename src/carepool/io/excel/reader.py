@@ -105,6 +105,34 @@ def merge_problems(problems: Iterable[Problem], sheet_order: list[str]) -> list[
     return [p for _, p in sorted(keyed, key=lambda kp: kp[0])]
 
 
+def _text_as_is(raw: CellValue | None) -> bool:
+    """Whether a text cell's value is the plan's value as it is (what ``parse`` would say, quicker)."""
+    return type(raw) is str and bool(raw.strip(WHITE_SPACE))
+
+
+_Column = tuple[int, str, Kind, bool]  # offset in the table, key, kind, required
+_Layout = tuple[dict[str, str], list[str], list[_Column], list[_Column], list[_Column]]
+_LAYOUTS: dict[tuple[int, str, int], tuple[TableSpec, _Layout]] = {}
+
+
+def _layout(spec: TableSpec, sheet: str, col1: int) -> _Layout:
+    """A table's columns as ``read_table`` walks them: key → "Sheet!D"; keys; every column; the text
+    columns (kept as they are unless blank); the others (always parsed). Kept per table spec and place:
+    a few dozen per template version, whatever the input (a spec hashes slowly, so it is keyed by id)."""
+    key = (id(spec), sheet, col1)
+    known = _LAYOUTS.get(key)
+    if known is not None and known[0] is spec:
+        return known[1]
+    columns = {c.key: f"{sheet}!{get_column_letter(col1 + i)}" for i, c in enumerate(spec.columns)}
+    kinds = [(i, c.key, c.kind, c.required) for i, c in enumerate(spec.columns)]
+    texts = [k for k in kinds if k[2] in (Kind.TEXT, Kind.CODE)]
+    typed = [k for k in kinds if k[2] not in (Kind.TEXT, Kind.CODE)]
+    layout = (columns, [c.key for c in spec.columns], kinds, texts, typed)
+    if len(_LAYOUTS) < 1024:  # sheets can be renamed, so bound it all the same
+        _LAYOUTS[key] = (spec, layout)
+    return layout
+
+
 @dataclass(frozen=True, slots=True)
 class ReadCells:
     fields: dict[str, Any]
@@ -259,13 +287,7 @@ class WorkbookReader:
         out: list[SourceRow] = []
         width = len(spec.columns)
         first = area.col1 - 1
-        columns = {
-            c.key: f"{area.sheet}!{get_column_letter(area.col1 + i)}" for i, c in enumerate(spec.columns)
-        }
-        keys = [c.key for c in spec.columns]
-        kinds = [(i, c.key, c.kind, c.required) for i, c in enumerate(spec.columns)]
-        typed = [k for k in kinds if k[2] not in (Kind.TEXT, Kind.CODE)]  # not text: always parsed
-        texts = [k for k in kinds if k[2] in (Kind.TEXT, Kind.CODE)]  # text: parsed only when blank
+        columns, keys, kinds, texts, typed = _layout(spec, area.sheet, area.col1)
         unread = self._unread_by_row(area)
         rows = sheet.rows
         for row in range(area.row1, min(area.row2, len(rows)) + 1):
@@ -289,16 +311,18 @@ class WorkbookReader:
             if len(line) < width:
                 line += [""] * (width - len(line))
             values: dict[str, Any] = dict(zip(keys, line, strict=True))  # text cells are kept as they are
-            if lost:
-                for i, why in lost.items():
-                    key, kind, required = kinds[i][1:]
-                    values[key] = self.value(f"{columns[key]}{row}", line[i], kind, required, why)
-            for i, key, kind, required in texts:
-                raw = line[i]
-                if (type(raw) is not str or not raw.strip(WHITE_SPACE)) and not (lost and i in lost):
-                    values[key] = self._parsed(raw, kind, required, columns[key], row)
-            for i, key, kind, required in typed:
-                if not (lost and i in lost):
+            if lost:  # a formula without a value or an error value: said so, not read as blank
+                for i, key, kind, required in kinds:
+                    if i in lost:
+                        values[key] = self.value(f"{columns[key]}{row}", line[i], kind, required, lost[i])
+                    elif (i, key, kind, required) not in texts or not _text_as_is(line[i]):
+                        values[key] = self._parsed(line[i], kind, required, columns[key], row)
+            else:
+                for i, key, kind, required in texts:
+                    raw = line[i]
+                    if type(raw) is not str or not raw.strip(WHITE_SPACE):  # _text_as_is, inlined
+                        values[key] = self._parsed(raw, kind, required, columns[key], row)
+                for i, key, kind, required in typed:
                     values[key] = self._parsed(line[i], kind, required, columns[key], row)
             out.append(SourceRow(values, row, columns))
         return out
