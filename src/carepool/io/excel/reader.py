@@ -51,6 +51,11 @@ from carepool.model.plan import Plan
 from carepool.problems import InputRejected, Problem
 
 M = TypeVar("M", bound=BaseModel)
+_TEMPLATE_NAMES: Final = frozenset(
+    {TEMPLATE_ID_NAME, TEMPLATE_VERSION_NAME}
+    | {f.name for config in TEMPLATES.values() for f in config.fields()}
+    | {t.name for config in TEMPLATES.values() for t in config.tables}
+)
 STAGES: Final = ("file", "template", "structure", "cell", "schema", "reference")
 _ADDRESS: Final = re.compile(r"^(.*)!([A-Z]{1,3})([0-9]+)$")
 _PATH_PART: Final = re.compile(r"\.[^.\[]+|\[\d+\]")
@@ -174,12 +179,22 @@ class WorkbookReader:
     def sheet(self, area: Area) -> Sheet:
         return self.grid.sheet(area.sheet)
 
+    def _template_sheets(self) -> list[str]:
+        """The sheets that a defined name of some template points into: what reading it will load."""
+        found: dict[str, None] = {}
+        for name, ref in self.package.names.items():
+            area = parse_reference(ref) if name in _TEMPLATE_NAMES else None
+            if area is not None and area.sheet in self.grid.names:
+                found[area.sheet] = None
+        return list(found)
+
     # stage 2
     def identify(self) -> TemplateConfig:
         id_area = self.area(TEMPLATE_ID_NAME, "template")
         version_area = self.area(TEMPLATE_VERSION_NAME, "template")
         if id_area is None or version_area is None:
             raise InputRejected([Problem("template", self.origin, msg.NOT_A_TEMPLATE)])
+        self.package.check_sheets(self._template_sheets())  # one pass for all, before the first is read
         template_id = self.sheet(id_area).value(id_area.row1, id_area.col1)
         version = parse(self.sheet(version_area).value(version_area.row1, version_area.col1), Kind.INTEGER)
         id_cell = address(id_area.sheet, id_area.row1, id_area.col1)

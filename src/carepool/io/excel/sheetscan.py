@@ -51,17 +51,48 @@ _NAME: Final = _table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 _NAME[0x80:] = True  # bytes that can continue an XML name; any other byte ends one
 
 
-def _is(a: Bytes, at: Positions, text: bytes) -> npt.NDArray[np.bool_]:
-    """For each position, whether ``text`` starts there."""
-    hit = np.ones(len(at), dtype=np.bool_)
-    for i, ch in enumerate(text):
-        hit &= a[at + i] == ch
-    return hit
-
-
 def _after(a: Bytes, at: Positions, length: int) -> Positions:
     """The positions whose name, ``length`` bytes after the position's "<" or ":", ends there."""
     return at[~_NAME[a[at + 1 + length]]]
+
+
+class _Text:
+    """The joined XML, with the eight bytes from any offset readable as one little-endian integer, so a
+    test of up to eight bytes at many places is a few array operations."""
+
+    def __init__(self, buffer: bytes) -> None:
+        self.a: Bytes = np.frombuffer(buffer, dtype=np.uint8)
+        self.words: npt.NDArray[np.uint64] = np.ndarray(
+            (len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,)
+        )
+
+    def starts(self, at: Positions, text: bytes) -> npt.NDArray[np.bool_]:
+        """For each position, whether ``text`` (at most eight bytes) starts there."""
+        mask = (1 << (8 * len(text))) - 1
+        found: npt.NDArray[np.bool_] = (self.words[at] & np.uint64(mask)) == np.uint64(
+            int.from_bytes(text, "little")
+        )
+        return found
+
+
+_HIGH: Final = np.uint64(0x8080808080808080)
+_LOW7: Final = np.uint64(0x7F7F7F7F7F7F7F7F)
+_TENS: Final = np.uint64(0x0A0A0A0A0A0A0A0A)
+_ZEROS: Final = np.uint64(0x3030303030303030)
+_QUOTES: Final = np.uint64(0x2222222222222222)
+_ONE: Final = np.uint64(1)
+_SECOND_TO_SIXTH: Final = np.uint64(0x0000808080808000)  # the high bits of bytes 1 to 5
+
+
+def _digits_then_quote(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    """For eight bytes each: one to five ASCII digits, then a double quote (bit tricks, byte-wise)."""
+    t = words ^ _ZEROS  # a digit becomes 0-9
+    not_digit = (((t | _HIGH) - _TENS) | t) & _HIGH  # high bit of each byte that is not 0-9
+    v = words ^ _QUOTES  # a quote becomes 0
+    quote = ~(((v & _LOW7) + _LOW7) | v) & _HIGH  # high bit of each byte that is a quote
+    first = not_digit & (~not_digit + _ONE)  # the first byte that is not a digit
+    found: npt.NDArray[np.bool_] = ((first & quote) != 0) & ((first & _SECOND_TO_SIXTH) != 0)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +110,8 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
     """One vectorised pass over several sheets' XML (joined, so the fixed cost is paid once)."""
     if not parts:
         return []
-    a: Bytes = np.frombuffer(_PAD + _PAD.join(parts) + _PAD, dtype=np.uint8)
+    text = _Text(_PAD + _PAD.join(parts) + _PAD)
+    a = text.a
     sizes = np.array([len(p) + len(_PAD) for p in parts], dtype=np.intp)
     starts = np.concatenate((np.array([len(_PAD)], dtype=np.intp), len(_PAD) + np.cumsum(sizes)[:-1]))
     count = len(parts)
@@ -87,9 +119,11 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
     def sheet_of(at: Positions) -> Positions:
         return np.searchsorted(starts, at, side="right") - 1
 
-    def flagged(at: Positions) -> npt.NDArray[np.bool_]:
+    def flagged(*found: Positions) -> npt.NDArray[np.bool_]:
         flags = np.zeros(count, dtype=np.bool_)
-        flags[sheet_of(at)] = True
+        for at in found:
+            if len(at):
+                flags[sheet_of(at)] = True
         return flags
 
     lt = np.flatnonzero(a == ord("<"))
@@ -97,42 +131,39 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
 
     # Cell tags: "<c" and then anything that ends the name. Plain ones are exactly <c r="A1"...
     cells = _after(a, lt[n1 == ord("c")], 1)
-    plain_cell = _is(a, cells + 2, b' r="') & _UPPER[a[cells + 6]]
-    run = np.zeros(len(cells), dtype=np.intp)  # digits after the letter (up to 6)
-    going = np.ones(len(cells), dtype=np.bool_)
-    for offset in range(7, 13):
-        going &= _DIGIT[a[cells + offset]]
-        run += going
-    plain_cell &= (run >= 1) & (run <= 5) & (a[cells + 7 + run] == ord('"'))
+    plain_cell = (
+        text.starts(cells, b'<c r="') & _UPPER[a[cells + 6]] & _digits_then_quote(text.words[cells + 7])
+    )
     row_at = lt[n1 == ord("r")]
-    rows = row_at[_is(a, row_at + 2, b'ow r="')]
+    rows = row_at[text.starts(row_at, b'<row r="')]
 
     # Every r attribute: an "r" that no name character precedes, then "=" (or spaces and "=").
     eq = np.flatnonzero(a == ord("="))
     before = a[eq - 1]
     r_eq = eq[before == ord("r")]
     r_attrs = r_eq[~_NAME[a[r_eq - 2]]] - 1
-    spaced = [int(e) for e in eq[_SPACE[before]] if _spaced_r(a, int(e))]
-    own = np.concatenate((cells[plain_cell] + 3, rows + 5))  # the r of a plain cell or row tag
-    stray = np.bincount(sheet_of(r_attrs), minlength=count) != np.bincount(sheet_of(own), minlength=count)
+    spaced = np.array([e for e in eq[_SPACE[before]].tolist() if _spaced_r(a, e)], dtype=np.intp)
+    own = np.concatenate(
+        (cells[plain_cell] + 3, rows + 5)
+    )  # the r of a plain cell or row tag: all in r_attrs
+    if len(r_attrs) == len(own):
+        stray = np.zeros(count, dtype=np.bool_)
+    else:
+        stray = np.bincount(sheet_of(r_attrs), minlength=count) != np.bincount(sheet_of(own), minlength=count)
 
     colon = np.flatnonzero(a == ord(":"))
     c1 = a[colon + 1]
-    prefixed = np.concatenate(
-        (
-            _after(a, colon[c1 == ord("c")], 1),
-            _after(a, colon[c1 == ord("f")], 1),
-            _after(a, colon[(c1 == ord("r")) & _is(a, colon + 2, b"ow")], 3),
-        )
+    prefixed = (
+        _after(a, colon[c1 == ord("c")], 1),
+        _after(a, colon[c1 == ord("f")], 1),
+        _after(a, colon[text.starts(colon, b":row")], 3),
     )
-    not_plain = (
-        flagged(cells[~plain_cell]) | stray | flagged(np.array(spaced, dtype=np.intp)) | flagged(prefixed)
-    )
+    not_plain = flagged(cells[~plain_cell], spaced, *prefixed) | stray
     declaration = flagged(lt[n1 == ord("!")])
     t_eq = eq[before == ord("t")]
-    errors = flagged(t_eq[_is(a, t_eq + 1, b'"e"')])
+    errors = flagged(t_eq[text.starts(t_eq, b'="e"')])
     m_lt, m_colon = lt[n1 == ord("m")], colon[c1 == ord("m")]
-    merges = flagged(np.concatenate((m_lt[_is(a, m_lt + 2, b"erge")], m_colon[_is(a, m_colon + 2, b"erge")])))
+    merges = flagged(m_lt[text.starts(m_lt, b"<merge")], m_colon[text.starts(m_colon, b":merge")])
     formulas: list[list[int]] = [[] for _ in parts]
     starts_of = starts.tolist()
     at_f = _after(a, lt[n1 == ord("f")], 1)
