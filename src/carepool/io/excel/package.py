@@ -75,8 +75,20 @@ class Area:
     col2: int
 
 
+_REFERENCES: dict[str, Area | None] = {}
+
+
 def parse_reference(text: str) -> Area | None:
     """``'Sheet name'!$A$5:$H$30`` (a defined name's reference) as an Area; None if it is not one."""
+    if text in _REFERENCES:  # every workbook of a template version names the same ranges
+        return _REFERENCES[text]
+    area = _parse_reference(text)
+    if len(_REFERENCES) < 4096 and len(text) < 300:  # bounded, whatever the uploads say
+        _REFERENCES[text] = area
+    return area
+
+
+def _parse_reference(text: str) -> Area | None:
     match = _REF.match(text.strip())
     if match is None:
         return None
