@@ -22,6 +22,7 @@ merged cells and formula cells, so those searches run only where something is th
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -51,28 +52,15 @@ _NAME: Final = _table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 _NAME[0x80:] = True  # bytes that can continue an XML name; any other byte ends one
 
 
-def _after(a: Bytes, at: Positions, length: int) -> Positions:
-    """The positions whose name, ``length`` bytes after the position's "<" or ":", ends there."""
-    return at[~_NAME[a[at + 1 + length]]]
+Words = npt.NDArray[np.uint64]
 
 
-class _Text:
-    """The joined XML, with the eight bytes from any offset readable as one little-endian integer, so a
-    test of up to eight bytes at many places is a few array operations."""
+def _word(text: bytes) -> np.uint64:
+    return np.uint64(int.from_bytes(text, "little"))
 
-    def __init__(self, buffer: bytes) -> None:
-        self.a: Bytes = np.frombuffer(buffer, dtype=np.uint8)
-        self.words: npt.NDArray[np.uint64] = np.ndarray(
-            (len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,)
-        )
 
-    def starts(self, at: Positions, text: bytes) -> npt.NDArray[np.bool_]:
-        """For each position, whether ``text`` (at most eight bytes) starts there."""
-        mask = (1 << (8 * len(text))) - 1
-        found: npt.NDArray[np.bool_] = (self.words[at] & np.uint64(mask)) == np.uint64(
-            int.from_bytes(text, "little")
-        )
-        return found
+def _mask(length: int) -> np.uint64:
+    return np.uint64((1 << (8 * length)) - 1)
 
 
 _HIGH: Final = np.uint64(0x8080808080808080)
@@ -82,9 +70,10 @@ _ZEROS: Final = np.uint64(0x3030303030303030)
 _QUOTES: Final = np.uint64(0x2222222222222222)
 _ONE: Final = np.uint64(1)
 _SECOND_TO_SIXTH: Final = np.uint64(0x0000808080808000)  # the high bits of bytes 1 to 5
+_ROW: Final = _word(b'<row r="')
 
 
-def _digits_then_quote(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+def _digits_then_quote(words: Words) -> npt.NDArray[np.bool_]:
     """For eight bytes each: one to five ASCII digits, then a double quote (bit tricks, byte-wise)."""
     t = words ^ _ZEROS  # a digit becomes 0-9
     not_digit = (((t | _HIGH) - _TENS) | t) & _HIGH  # high bit of each byte that is not 0-9
@@ -92,6 +81,12 @@ def _digits_then_quote(words: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
     quote = ~(((v & _LOW7) + _LOW7) | v) & _HIGH  # high bit of each byte that is a quote
     first = not_digit & (~not_digit + _ONE)  # the first byte that is not a digit
     found: npt.NDArray[np.bool_] = ((first & quote) != 0) & ((first & _SECOND_TO_SIXTH) != 0)
+    return found
+
+
+def _starts(words: Words, text: bytes) -> npt.NDArray[np.bool_]:
+    """For each word, whether its first bytes are ``text`` (at most eight bytes)."""
+    found: npt.NDArray[np.bool_] = (words & _mask(len(text))) == _word(text)
     return found
 
 
@@ -107,77 +102,83 @@ class Scan:
 
 
 def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
-    """One vectorised pass over several sheets' XML (joined, so the fixed cost is paid once)."""
+    """One vectorised pass over several sheets' XML (joined, so the fixed cost is paid once).
+
+    Few array operations, each over all the sheets: at every "<", "=" and ":" the eight bytes from
+    there are read as one integer, and tags and attributes are told apart by integer comparisons.
+    What is found (rare, except formula cells) is then given to its sheet in plain Python.
+    """
     if not parts:
         return []
-    text = _Text(_PAD + _PAD.join(parts) + _PAD)
-    a = text.a
-    sizes = np.array([len(p) + len(_PAD) for p in parts], dtype=np.intp)
-    starts = np.concatenate((np.array([len(_PAD)], dtype=np.intp), len(_PAD) + np.cumsum(sizes)[:-1]))
-    count = len(parts)
+    buffer = _PAD + _PAD.join(parts) + _PAD
+    a: Bytes = np.frombuffer(buffer, dtype=np.uint8)
+    words: Words = np.ndarray((len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,))
+    starts: list[int] = []
+    at = len(_PAD)
+    for part in parts:
+        starts.append(at)
+        at += len(part) + len(_PAD)
 
-    def sheet_of(at: Positions) -> Positions:
-        return np.searchsorted(starts, at, side="right") - 1
-
-    def flagged(*found: Positions) -> npt.NDArray[np.bool_]:
-        flags = np.zeros(count, dtype=np.bool_)
-        for at in found:
-            if len(at):
-                flags[sheet_of(at)] = True
-        return flags
+    def sheets(found: Positions) -> set[int]:
+        return {bisect_right(starts, p) - 1 for p in found.tolist()}
 
     lt = np.flatnonzero(a == ord("<"))
-    n1 = a[lt + 1]
+    eq = np.flatnonzero(a == ord("="))
+    colon = np.flatnonzero(a == ord(":"))
+    w = words[lt]  # "<" and the seven bytes after it
+    tag = w & _mask(2)
 
     # Cell tags: "<c" and then anything that ends the name. Plain ones are exactly <c r="A1"...
-    cells = _after(a, lt[n1 == ord("c")], 1)
+    c_tags = tag == _word(b"<c")
+    maybe = lt[c_tags]
+    ends = ~_NAME[a[maybe + 2]]
+    cells = maybe[ends]
     plain_cell = (
-        text.starts(cells, b'<c r="') & _UPPER[a[cells + 6]] & _digits_then_quote(text.words[cells + 7])
+        _starts(w[c_tags][ends], b'<c r="') & _UPPER[a[cells + 6]] & _digits_then_quote(words[cells + 7])
     )
-    row_at = lt[n1 == ord("r")]
-    rows = row_at[text.starts(row_at, b'<row r="')]
+    rows = lt[w == _ROW]
 
     # Every r attribute: an "r" that no name character precedes, then "=" (or spaces and "=").
-    eq = np.flatnonzero(a == ord("="))
     before = a[eq - 1]
     r_eq = eq[before == ord("r")]
     r_attrs = r_eq[~_NAME[a[r_eq - 2]]] - 1
-    spaced = np.array([e for e in eq[_SPACE[before]].tolist() if _spaced_r(a, e)], dtype=np.intp)
-    own = np.concatenate(
-        (cells[plain_cell] + 3, rows + 5)
-    )  # the r of a plain cell or row tag: all in r_attrs
-    if len(r_attrs) == len(own):
-        stray = np.zeros(count, dtype=np.bool_)
-    else:
-        stray = np.bincount(sheet_of(r_attrs), minlength=count) != np.bincount(sheet_of(own), minlength=count)
+    spaced = [e for e in eq[_SPACE[before]].tolist() if _spaced_r(a, e)]
+    stray: set[int] = set()
+    if len(r_attrs) != int(np.count_nonzero(plain_cell)) + len(rows):  # then see which sheets have them
+        own = {p + 3 for p in cells[plain_cell].tolist()} | {p + 5 for p in rows.tolist()}
+        stray = {bisect_right(starts, p) - 1 for p in r_attrs.tolist() if p not in own}
 
-    colon = np.flatnonzero(a == ord(":"))
-    c1 = a[colon + 1]
-    prefixed = (
-        _after(a, colon[c1 == ord("c")], 1),
-        _after(a, colon[c1 == ord("f")], 1),
-        _after(a, colon[text.starts(colon, b":row")], 3),
+    c = words[colon]  # ":" and the seven bytes after it
+    pair = c & _mask(2)
+    maybe = colon[(pair == _word(b":c")) | (pair == _word(b":f"))]
+    prefixed = maybe[~_NAME[a[maybe + 2]]]
+    maybe = colon[_starts(c, b":row")]
+    prefixed_rows = maybe[~_NAME[a[maybe + 4]]]
+    not_plain = (
+        sheets(cells[~plain_cell])
+        | sheets(np.array(spaced, dtype=np.intp))
+        | sheets(prefixed)
+        | sheets(prefixed_rows)
+        | stray
     )
-    not_plain = flagged(cells[~plain_cell], spaced, *prefixed) | stray
-    declaration = flagged(lt[n1 == ord("!")])
+    declaration = sheets(lt[tag == _word(b"<!")])
     t_eq = eq[before == ord("t")]
-    errors = flagged(t_eq[text.starts(t_eq, b'="e"')])
-    m_lt, m_colon = lt[n1 == ord("m")], colon[c1 == ord("m")]
-    merges = flagged(m_lt[text.starts(m_lt, b"<merge")], m_colon[text.starts(m_colon, b":merge")])
+    errors = sheets(t_eq[_starts(words[t_eq], b'="e"')])
+    merges = sheets(lt[_starts(w, b"<merge")]) | sheets(colon[_starts(c, b":merge")])
     formulas: list[list[int]] = [[] for _ in parts]
-    starts_of = starts.tolist()
-    at_f = _after(a, lt[n1 == ord("f")], 1)
-    for sheet, at in zip(sheet_of(at_f).tolist(), at_f.tolist(), strict=True):
-        formulas[sheet].append(at - starts_of[sheet])
+    maybe = lt[tag == _word(b"<f")]
+    for p in maybe[~_NAME[a[maybe + 2]]].tolist():
+        sheet = bisect_right(starts, p) - 1
+        formulas[sheet].append(p - starts[sheet])
     return [
         Scan(
-            plain=not bool(not_plain[i]),
-            declaration=bool(declaration[i]),
-            error_type=bool(errors[i]),
-            merges=bool(merges[i]),
+            plain=i not in not_plain,
+            declaration=i in declaration,
+            error_type=i in errors,
+            merges=i in merges,
             formulas=tuple(formulas[i]),
         )
-        for i in range(count)
+        for i in range(len(parts))
     ]
 
 
