@@ -397,19 +397,33 @@ def test_two_parts_with_one_name_are_refused() -> None:
     assert p.stage == "file" and p.message == msg.BROKEN_ZIP and part in p.location
 
 
+def reader_zip(raw: bytes) -> bytes:
+    """What the cell reader is given for this upload, every sheet checked."""
+    package = open_package(raw, "upload.xlsx")
+    package.check_sheets(package.sheet_names)
+    return package.reader_zip(package.sheet_names)
+
+
 def test_the_cell_reader_gets_the_checked_sheets_uncompressed() -> None:
     package = open_package(good(), "upload.xlsx")
-    stored = package.take_stored()
+    package.check_sheets(["Cover", "Contributions", "Milestones"])
+    stored = package.reader_zip(package.checked())
     with zipfile.ZipFile(io.BytesIO(stored)) as z:
         assert z.testzip() is None
         assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}
         for i, name in enumerate(package.sheet_names, start=1):
-            assert z.read(f"xl/worksheets/sheet{i}.xml") == package.sheet_parts[name]
+            given = z.read(f"xl/worksheets/sheet{i}.xml")
+            if name in package.checked():  # its sheetData, exactly as checked
+                assert given.startswith(b"<sheetData") and given in package.sheet_parts[name]
+            else:  # nothing to read
+                assert b"<sheetData/>" in given and b"<c" not in given
     book = CalamineWorkbook.from_filelike(io.BytesIO(stored))
     assert book.sheet_names == package.sheet_names
     original = CalamineWorkbook.from_filelike(io.BytesIO(good()))
     for name in ("Cover", "Contributions", "Milestones"):
         assert book.get_sheet_by_name(name).to_python() == original.get_sheet_by_name(name).to_python()
+    with pytest.raises(ValueError, match="not been checked"):
+        package.reader_zip(["Schemes"])
 
 
 def _with_workbook_part(change: Callable[[str], str], extra: dict[str, bytes]) -> bytes:
@@ -483,7 +497,7 @@ def test_the_reader_reads_the_sheet_that_was_checked_whatever_the_workbook_part_
 def test_a_1904_workbook_keeps_its_dates() -> None:
     raw = _with_workbook_part(lambda xml: xml.replace("<workbookPr />", '<workbookPr date1904="1" />'), {})
     direct = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_name("Milestones").to_python()
-    stored = open_package(raw, "upload.xlsx").take_stored()
+    stored = reader_zip(raw)
     ours = CalamineWorkbook.from_filelike(io.BytesIO(stored)).get_sheet_by_name("Milestones").to_python()
     assert ours == direct
     assert (
@@ -513,7 +527,7 @@ def test_shared_strings_reach_the_reader() -> None:
     with zipfile.ZipFile(raw, "w") as z:
         for name, data in files.items():
             z.writestr(name, data)
-    stored = open_package(raw.getvalue(), "upload.xlsx").take_stored()
+    stored = reader_zip(raw.getvalue())
     assert CalamineWorkbook.from_filelike(io.BytesIO(stored)).get_sheet_by_index(0).to_python() == [
         ["hello", ""],
         ["", 3.0],

@@ -20,7 +20,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Final
@@ -109,17 +109,29 @@ class SheetFacts:
 class Package:
     """What stage one learnt about a workbook that passed it; sheets are checked when first needed."""
 
-    stored: bytes  # the checked sheets and what else the cell reader needs, as an uncompressed zip
     origin: str
     sheet_names: list[str]
     names: dict[str, str]  # global defined name → its reference text
     sheet_parts: dict[str, bytes]
+    date1904: bool  # the workbook counts dates from 1904 (its workbookPr says so)
+    kept: dict[str, tuple[bytes, int]]  # styles and shared strings (with their CRC), for the cell reader
     _checked: dict[str, SheetFacts] = field(default_factory=dict)
 
-    def take_stored(self) -> bytes:
-        """The zip for the cell reader, once (it keeps its own copy; the parts need not be held twice)."""
-        stored, self.stored = self.stored, b""
-        return stored
+    def checked(self) -> list[str]:
+        return list(self._checked)
+
+    def reader_zip(self, sheets: Collection[str]) -> bytes:
+        """What the cell reader is given: an uncompressed zip listing every sheet, with the checked XML of
+        ``sheets`` (each must have been checked) and an empty sheet for the others, under part names and
+        in a workbook part written here — so it can only ever read XML that was checked."""
+        for name in sheets:
+            if name not in self._checked:
+                raise ValueError(f"sheet {name} has not been checked")
+        given = {
+            name: _reader_sheet(self.sheet_parts[name]) if name in sheets else _EMPTY
+            for name in self.sheet_names
+        }
+        return stored_zip(_reader_parts(given, self.date1904, self.kept))
 
     def merged(self, name: str) -> list[Area]:
         return self.check_sheet(name).merged
@@ -395,12 +407,25 @@ def open_package(raw: bytes, origin: str) -> Package:
         for fixed in _READER_FIXED_PARTS
         if (folded := fixed.translate(_ASCII_LOWER)) in seen and seen[folded] in parts
     }
-    checked = {name: (parts[part], crcs[part]) for name, part in sheet_parts.items()}
-    stored = stored_zip(_reader_parts(checked, date1904, kept))
-    return Package(stored, origin, list(sheet_parts), names, sheets)
+    return Package(origin, list(sheet_parts), names, sheets, date1904, kept)
 
 
 _READER_FIXED_PARTS: Final = ("[Content_Types].xml", "xl/styles.xml", "xl/sharedStrings.xml")
+_EMPTY_SHEET: Final = f'<worksheet xmlns="{MAIN_NS[1:-1]}"><sheetData/></worksheet>'.encode()
+_EMPTY: Final = (_EMPTY_SHEET, zlib.crc32(_EMPTY_SHEET))
+
+
+def _reader_sheet(data: bytes) -> tuple[bytes, int]:
+    """A checked sheet's XML as the cell reader needs it, with its CRC: only the sheetData element when
+    there is exactly one (the reader reads cells there and nowhere else, and stops at its end), so there
+    is less to copy and parse; the whole XML otherwise."""
+    start = data.find(b"<sheetData")
+    end = data.find(b"</sheetData>", start)
+    if start >= 0 and end >= 0 and data.count(b"sheetData") == 2:
+        data = data[start : end + len(b"</sheetData>")]
+    return data, zlib.crc32(data)
+
+
 _PACKAGE_RELS: Final = (
     f'<Relationships xmlns="{PKG_REL_NS[1:-1]}"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
     '/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'

@@ -152,7 +152,7 @@ class WorkbookReader:
     def __init__(self, package: Package, origin: str) -> None:
         self.package = package
         self.origin = origin
-        self.grid = Grid(package.take_stored(), origin, package.merged)
+        self.grid = Grid(package, origin)
         self.problems: list[Problem] = []
 
     def fail_if_any(self) -> None:
