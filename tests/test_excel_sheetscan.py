@@ -17,6 +17,7 @@ PIECES = [
     b"<", b">", b'"', b"'", b"=", b" ", b"\t", b"\n", b":", b"!", b"9", b"Z", b"z", b"AA", b"000000",
     b"<c ", b"<c>", b"<c/>", b"<x:c ", b":c>", b":f>", b":row ", b" r=", b"r =", b'"r=', b"<row>",
     b'<row r="', b'<c r="B', b'<c r="A1"', b"<f>", b"</c>", b"<!--", b't="e"', b"<mergeCell ", b"\x00",
+    b"<sheetData>", b"</sheetData>", b":sheetData",
 ]  # fmt: skip
 
 
@@ -49,12 +50,17 @@ def reference(data: bytes) -> Scan:
         if ends_name(data, m.end()):
             plain = False
     formulas = tuple(m.start() for m in re.finditer(rb"<f", data) if ends_name(data, m.end()))
+    opens = [m.start() for m in re.finditer(rb"<sheetData", data) if ends_name(data, m.end())]
+    closes = [m.start() for m in re.finditer(rb"</sheetData>", data)]
+    one = len(opens) == len(closes) == 1 and opens[0] < closes[0]
+    plainly = one and b":sheetDa" not in data and b"<!" not in data
     return Scan(
         plain=plain,
         declaration=b"<!" in data,
         error_type=b't="e"' in data,
         merges=b"<merge" in data or b":merge" in data,
         formulas=formulas,
+        cells_part=(opens[0], closes[0] + len(b"</sheetData>")) if plainly else None,
     )
 
 

@@ -20,7 +20,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Final
@@ -64,6 +64,9 @@ _REF: Final = re.compile(
 )
 
 
+Buffer = bytes | memoryview  # what a zip part may be given as
+
+
 @dataclass(frozen=True, slots=True)
 class Area:
     """A rectangle of cells, 1-based and inclusive."""
@@ -103,6 +106,7 @@ def _parse_reference(text: str) -> Area | None:
 class SheetFacts:
     no_value: dict[str, str]  # cell → why its value cannot be read (calamine shows these as blank)
     merged: list[Area]
+    cells_part: tuple[int, int] | None  # where the sheet's only sheetData element lies, if plainly so
 
 
 @dataclass(slots=True)
@@ -128,7 +132,9 @@ class Package:
             if name not in self._checked:
                 raise ValueError(f"sheet {name} has not been checked")
         given = {
-            name: _reader_sheet(self.sheet_parts[name]) if name in sheets else _EMPTY
+            name: _reader_sheet(self.sheet_parts[name], self._checked[name].cells_part)
+            if name in sheets
+            else _EMPTY
             for name in self.sheet_names
         }
         return stored_zip(_reader_parts(given, self.date1904, self.kept))
@@ -171,7 +177,7 @@ class Package:
         else:
             formulas = _formulas_without_value(data)
         no_value.update(dict.fromkeys(formulas, msg.FORMULA_NO_VALUE))
-        return SheetFacts(no_value, merged)
+        return SheetFacts(no_value, merged, scan.cells_part)
 
 
 def column_number(letters: bytes | str) -> int:
@@ -210,36 +216,37 @@ def _sniff(raw: bytes, origin: str) -> None:
 
 def _inflate(raw: bytes, info: zipfile.ZipInfo, origin: str) -> bytes:
     """Inflate one part from the raw bytes, refusing any that expands past its declared size."""
-    where = f"{origin} ({info.filename})"
     start = info.header_offset
     header = raw[start : start + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or header[:4] != ZIP_SIGNATURE:
-        raise _reject(where, msg.BROKEN_ZIP)
+        raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP)
     fields = _LOCAL_HEADER.unpack(header)
     data_start = start + _LOCAL_HEADER.size + fields[9] + fields[10]
-    packed = raw[data_start : data_start + info.compress_size]
+    packed = memoryview(raw)[data_start : data_start + info.compress_size]
     if len(packed) != info.compress_size:
-        raise _reject(where, msg.BROKEN_ZIP)
+        raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP)
     if info.compress_type == zipfile.ZIP_STORED:
-        data = packed
+        data = bytes(packed)
     elif info.compress_type == zipfile.ZIP_DEFLATED:
         inflater = zlib.decompressobj(-15)
         try:
             data = inflater.decompress(packed, info.file_size + 1)
         except zlib.error:
-            raise _reject(where, msg.BROKEN_ZIP) from None
+            raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP) from None
         if len(data) > info.file_size or inflater.unconsumed_tail:
+            where = f"{origin} ({info.filename})"
             raise _reject(where, msg.PART_TOO_LARGE, "more than it declares", f"{info.file_size:,} bytes")
     else:
+        where = f"{origin} ({info.filename})"
         raise _reject(where, msg.NOT_XLSX, f"compression method {info.compress_type}", "deflate")
     if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
-        raise _reject(where, msg.BROKEN_ZIP)
+        raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP)
     return data
 
 
-def stored_zip(parts: dict[str, tuple[bytes, int]]) -> bytes:
+def stored_zip(parts: Mapping[str, tuple[Buffer, int]]) -> bytes:
     """Parts (name → data and its CRC-32, already verified) as a zip without compression."""
-    chunks: list[bytes] = []
+    chunks: list[Buffer] = []
     directory: list[bytes] = []
     offset = 0
     for name, (data, crc) in parts.items():
@@ -370,8 +377,8 @@ def open_package(raw: bytes, origin: str) -> Package:
     _check_sizes(infos, origin)
     seen: dict[str, str] = {}
     for info in infos:
-        folded = info.filename.translate(_ASCII_LOWER)
-        if folded in seen:  # readers look names up exactly or ignoring case, and may take either
+        folded = info.filename.lower()
+        if folded in seen:  # readers look names up exactly or ignoring case, and may take either one
             raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP, "two parts with this name")
         seen[folded] = info.filename
     files = [info for info in infos if not info.is_dir()]
@@ -405,7 +412,7 @@ def open_package(raw: bytes, origin: str) -> Package:
     kept = {  # the parts the cell reader opens by a fixed name, found as it finds them (ignoring case)
         fixed: (parts[seen[folded]], crcs[seen[folded]])
         for fixed in _READER_FIXED_PARTS
-        if (folded := fixed.translate(_ASCII_LOWER)) in seen and seen[folded] in parts
+        if (folded := fixed.lower()) in seen and seen[folded] in parts
     }
     return Package(origin, list(sheet_parts), names, sheets, date1904, kept)
 
@@ -415,36 +422,32 @@ _EMPTY_SHEET: Final = f'<worksheet xmlns="{MAIN_NS[1:-1]}"><sheetData/></workshe
 _EMPTY: Final = (_EMPTY_SHEET, zlib.crc32(_EMPTY_SHEET))
 
 
-def _reader_sheet(data: bytes) -> tuple[bytes, int]:
+def _reader_sheet(data: bytes, cells_part: tuple[int, int] | None) -> tuple[Buffer, int]:
     """A checked sheet's XML as the cell reader needs it, with its CRC: only the sheetData element when
-    there is exactly one (the reader reads cells there and nowhere else, and stops at its end), so there
+    there is plainly one (the reader reads cells there and nowhere else, and stops at its end), so there
     is less to copy and parse; the whole XML otherwise."""
-    start = data.find(b"<sheetData")
-    end = data.find(b"</sheetData>", start)
-    if start >= 0 and end >= 0 and data.count(b"sheetData") == 2:
-        data = data[start : end + len(b"</sheetData>")]
-    return data, zlib.crc32(data)
+    part = memoryview(data)[cells_part[0] : cells_part[1]] if cells_part else data
+    return part, zlib.crc32(part)
 
 
 _PACKAGE_RELS: Final = (
     f'<Relationships xmlns="{PKG_REL_NS[1:-1]}"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
     '/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
 ).encode()
-_ASCII_LOWER: Final = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ATTR_ESCAPES: Final = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
 )
 
 
 def _reader_parts(
-    sheets: dict[str, tuple[bytes, int]], date1904: bool, kept: dict[str, tuple[bytes, int]]
-) -> dict[str, tuple[bytes, int]]:
+    sheets: dict[str, tuple[Buffer, int]], date1904: bool, kept: dict[str, tuple[bytes, int]]
+) -> dict[str, tuple[Buffer, int]]:
     """What the cell reader is given: the sheets as read here, each under a name of our choosing, listed
     in a workbook and relationships part written here — so it finds exactly the sheet XML that was
     checked, whatever the upload's workbook part says (prefixes, duplicate names, odd targets)."""
     listed: list[str] = []
     related: list[str] = []
-    out = dict(kept)
+    out: dict[str, tuple[Buffer, int]] = dict(kept)
     for i, (name, data_crc) in enumerate(sheets.items(), start=1):
         listed.append(f'<sheet name="{name.translate(_ATTR_ESCAPES)}" sheetId="{i}" r:id="rId{i}"/>')
         related.append(

@@ -286,13 +286,18 @@ class WorkbookReader:
         for f in specs:
             area = areas[f.name]
             sheet = self.sheet(area)
-            cells[f.name] = address(area.sheet, area.row1, area.col1)
-            if not self.merged(sheet, Area(area.sheet, area.row1, area.col1, area.row1, area.col1)):
-                no_value = self.package.check_sheet(area.sheet).no_value.get(
-                    cells[f.name].partition("!")[2], ""
-                )
-                raw = sheet.value(area.row1, area.col1)
-                values[f.name] = self.value(cells[f.name], raw, f.kind, f.required, no_value)
+            letter = get_column_letter(area.col1)
+            cells[f.name] = where = f"{area.sheet}!{letter}{area.row1}"
+            if sheet.merged and self.merged(
+                sheet, Area(area.sheet, area.row1, area.col1, area.row1, area.col1)
+            ):
+                continue
+            no_value = self.package.check_sheet(area.sheet).no_value.get(f"{letter}{area.row1}", "")
+            raw = sheet.value(area.row1, area.col1)
+            if no_value or f.kind is not Kind.TEXT or type(raw) is not str or not raw.strip(WHITE_SPACE):
+                values[f.name] = self.value(where, raw, f.kind, f.required, no_value)
+            else:
+                values[f.name] = raw  # most fields: text as it is (what ``value`` would say)
         return values, cells
 
     def read_table(self, spec: TableSpec, area: Area, max_rows: int) -> list[SourceRow]:

@@ -99,6 +99,7 @@ class Scan:
     error_type: bool  # a t="e" somewhere: maybe an Excel error cell
     merges: bool  # a (possibly prefixed) mergeCell element
     formulas: tuple[int, ...]  # offsets of unprefixed <f tags (formula cells), when plain
+    cells_part: tuple[int, int] | None = None  # where its one sheetData element lies, if plainly so
 
 
 def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
@@ -121,6 +122,18 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
 
     def sheets(found: Positions) -> set[int]:
         return {bisect_right(starts, p) - 1 for p in found.tolist()}
+
+    def sheets_list(
+        found: Positions, more: Words | None = None, text: bytes = b"", at: int = 0
+    ) -> list[list[int]]:
+        """Each sheet's offsets of the positions found (and, given ``more``, followed by ``text`` ``at`` on)."""
+        if more is not None:
+            found = found[_starts(more[found + at], text)]
+        out: list[list[int]] = [[] for _ in parts]
+        for p in found.tolist():
+            sheet = bisect_right(starts, p) - 1
+            out[sheet].append(p - starts[sheet])
+        return out
 
     lt = np.flatnonzero(a == ord("<"))
     eq = np.flatnonzero(a == ord("="))
@@ -165,6 +178,11 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
     t_eq = eq[before == ord("t")]
     errors = sheets(t_eq[_starts(words[t_eq], b'="e"')])
     merges = sheets(lt[_starts(w, b"<merge")]) | sheets(colon[_starts(c, b":merge")])
+    # The sheetData element, when it is the only one: <sheetData ...> ... </sheetData>, unprefixed.
+    maybe = lt[_starts(w, b"<sheetDa")]
+    opens = sheets_list(maybe[_starts(words[maybe + 8], b"ta") & ~_NAME[a[maybe + 10]]])
+    closes = sheets_list(lt[_starts(w, b"</sheetD")], words, b"ata>", 8)
+    elsewhere = sheets(colon[_starts(c, b":sheetDa")]) | declaration
     formulas: list[list[int]] = [[] for _ in parts]
     maybe = lt[tag == _word(b"<f")]
     for p in maybe[~_NAME[a[maybe + 2]]].tolist():
@@ -177,6 +195,11 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
             error_type=i in errors,
             merges=i in merges,
             formulas=tuple(formulas[i]),
+            cells_part=(
+                (opens[i][0], closes[i][0] + len(b"</sheetData>"))
+                if len(opens[i]) == len(closes[i]) == 1 and opens[i][0] < closes[i][0] and i not in elsewhere
+                else None
+            ),
         )
         for i in range(len(parts))
     ]
