@@ -110,6 +110,19 @@ def merge_problems(problems: Iterable[Problem], sheet_order: list[str]) -> list[
     return [p for _, p in sorted(keyed, key=lambda kp: kp[0])]
 
 
+_HEADERS: dict[int, tuple[TableSpec, list[CellValue]]] = {}
+
+
+def _headers(spec: TableSpec) -> list[CellValue]:
+    """A table's headings as a row reads (kept per spec, keyed by id: a spec hashes slowly)."""
+    known = _HEADERS.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = (spec, [c.header for c in spec.columns])
+        if len(_HEADERS) < 1024:
+            _HEADERS[id(spec)] = known
+    return known[1]
+
+
 def _text_as_is(raw: CellValue | None) -> bool:
     """Whether a text cell's value is the plan's value as it is (what ``parse`` would say, quicker)."""
     return type(raw) is str and bool(raw.strip(WHITE_SPACE))
@@ -244,6 +257,14 @@ class WorkbookReader:
                 self.add("structure", _area_text(area), msg.WRONG_HEADER, "no heading row", headings)
                 continue
             sheet = self.sheet(area)
+            heading = (
+                sheet.rows[area.row1 - 2][area.col1 - 1 : area.col2]
+                if area.row1 - 2 < len(sheet.rows)
+                else []
+            )
+            if heading == _headers(spec):
+                tables[spec.name] = area  # as written (the check below says the same, cell by cell)
+                continue
             for i, column in enumerate(spec.columns):
                 found = sheet.value(area.row1 - 1, area.col1 + i)
                 if not isinstance(found, str) or found.strip() != column.header:
