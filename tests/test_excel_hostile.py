@@ -326,7 +326,7 @@ def test_a_far_cell_in_lower_case_is_refused_before_reading() -> None:
 def test_every_sheet_of_an_exported_template_takes_the_fast_path() -> None:
     """What Excel, LibreOffice and openpyxl write is vouched for in one vectorised pass."""
     package = open_package(good(), "upload.xlsx")
-    assert all(scan.plain for scan in scan_sheets(list(package.sheet_parts.values())))
+    assert all(scan.plain for scan in scan_sheets([package.sheet_xml(name) for name in package.sheet_names]))
 
 
 def test_one_pass_over_many_sheets_says_what_a_pass_over_each_says() -> None:
@@ -414,7 +414,7 @@ def test_the_cell_reader_gets_the_checked_sheets_uncompressed() -> None:
         for i, name in enumerate(package.sheet_names, start=1):
             given = z.read(f"xl/worksheets/sheet{i}.xml")
             if name in package.checked():  # its sheetData, exactly as checked
-                assert given.startswith(b"<sheetData") and given in package.sheet_parts[name]
+                assert given.startswith(b"<sheetData") and given in package.sheet_xml(name)
             else:  # nothing to read
                 assert b"<sheetData/>" in given and b"<c" not in given
     book = CalamineWorkbook.from_filelike(io.BytesIO(stored))
@@ -532,3 +532,26 @@ def test_shared_strings_reach_the_reader() -> None:
         ["hello", ""],
         ["", 3.0],
     ]
+
+
+def test_a_damaged_part_nothing_reads_is_never_inflated() -> None:
+    """Only what a reader needs is inflated (with the caps): a broken theme cannot hurt, and is left alone;
+    a broken sheet the template reads is refused."""
+    theme = "xl/theme/theme1.xml"
+    assert theme in parts(good())
+
+    def damaged(name: str) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for part, data in parts(good()).items():
+                z.writestr(part, data)
+        blob = bytearray(out.getvalue())
+        with zipfile.ZipFile(io.BytesIO(bytes(blob))) as z:
+            info = z.getinfo(name)
+        at = info.header_offset + 30 + len(name.encode()) + len(info.extra) + info.compress_size // 2
+        blob[at] ^= 0xFF  # a flipped byte in the compressed data
+        return bytes(blob)
+
+    assert content_hash(read_plan_workbook(damaged(theme))) == content_hash(read_plan_workbook(good()))
+    [p] = refused(damaged(sheet_part(good(), "Contributions")))
+    assert (p.stage == "file" and "Contributions" not in p.location) or p.message == msg.BROKEN_ZIP

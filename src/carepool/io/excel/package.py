@@ -1,11 +1,14 @@
 """The first stage of reading a workbook: is this a safe, whole .xlsx file, before any parser sees it.
 
 Checks, in order: size; the zip signature (naming .xls and CSV files renamed to .xlsx); that the zip
-opens; that no part expands beyond what it declares or beyond the limits (zip bombs), by inflating every
-part ourselves with a cap; that no sheet's cells span an area so large that a dense reader would exhaust
-memory (python-calamine allocates rows × columns, and one cell at XFD1048576 aborts the process). On the
-way it collects what python-calamine does not expose: sheet parts, defined names, and cells whose formula
-has no saved value.
+opens, that no two parts share a name (even in different case), and that no part declares more than the
+limits (zip bombs); then, for every part anything reads, that it does not expand beyond what it declares
+(inflated ourselves, with a cap, and its CRC checked); that no sheet's cells span an area so large that a
+dense reader would exhaust memory (python-calamine allocates rows × columns, and one cell at XFD1048576
+aborts the process). Sheets are inflated and checked when first needed; parts nothing reads (themes,
+document properties, pictures, sheets a template never reads) are never inflated at all. On the way it
+collects what python-calamine does not expose: sheet parts, defined names, and cells whose formula has no
+saved value.
 
 python-calamine is then handed what it needs, as an uncompressed zip (``stored_zip``), never the uploaded
 file: the sheets exactly as checked here, under names chosen here and listed in a workbook part written
@@ -113,13 +116,21 @@ class SheetFacts:
 class Package:
     """What stage one learnt about a workbook that passed it; sheets are checked when first needed."""
 
+    raw: bytes  # the upload: sheets are inflated from it when first needed
     origin: str
     sheet_names: list[str]
     names: dict[str, str]  # global defined name → its reference text
-    sheet_parts: dict[str, bytes]
+    sheet_infos: dict[str, zipfile.ZipInfo]  # sheet → its part
     date1904: bool  # the workbook counts dates from 1904 (its workbookPr says so)
     kept: dict[str, tuple[bytes, int]]  # styles and shared strings (with their CRC), for the cell reader
+    _inflated: dict[str, bytes] = field(default_factory=dict)
     _checked: dict[str, SheetFacts] = field(default_factory=dict)
+
+    def sheet_xml(self, name: str) -> bytes:
+        """A sheet's XML, inflated (with the caps and checks of ``_inflate``) when first asked for."""
+        if name not in self._inflated:
+            self._inflated[name] = _inflate(self.raw, self.sheet_infos[name], self.origin)
+        return self._inflated[name]
 
     def checked(self) -> list[str]:
         return list(self._checked)
@@ -132,7 +143,7 @@ class Package:
             if name not in self._checked:
                 raise ValueError(f"sheet {name} has not been checked")
         given = {
-            name: _reader_sheet(self.sheet_parts[name], self._checked[name].cells_part)
+            name: _reader_sheet(self._inflated[name], self._checked[name].cells_part)
             if name in sheets
             else _EMPTY
             for name in self.sheet_names
@@ -155,10 +166,11 @@ class Package:
         """``check_sheet`` for several sheets at once: one scan of all their XML (much cheaper than one each)."""
         todo = [name for name in dict.fromkeys(names) if name not in self._checked]
         for name in todo:
-            if name not in self.sheet_parts:
+            if name not in self.sheet_infos:
                 raise _reject(f"{self.origin} (sheet {name})", msg.MISSING_PART, "", name)
-        for name, scan in zip(todo, scan_sheets([self.sheet_parts[n] for n in todo]), strict=True):
-            self._checked[name] = self._facts(name, self.sheet_parts[name], scan)
+        xml = [self.sheet_xml(name) for name in todo]
+        for name, data, scan in zip(todo, xml, scan_sheets(xml), strict=True):
+            self._checked[name] = self._facts(name, data, scan)
 
     def _facts(self, name: str, data: bytes, scan: Scan) -> SheetFacts:
         if scan.declaration and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
@@ -381,40 +393,40 @@ def open_package(raw: bytes, origin: str) -> Package:
         if folded in seen:  # readers look names up exactly or ignoring case, and may take either one
             raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP, "two parts with this name")
         seen[folded] = info.filename
-    files = [info for info in infos if not info.is_dir()]
-    parts = {info.filename: _inflate(raw, info, origin) for info in files}
+    files = {info.filename: info for info in infos if not info.is_dir()}
     for needed in ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-        if needed not in parts:
+        if needed not in files:
             raise _reject(origin, msg.MISSING_PART, "", needed)
-    workbook = _xml(parts["xl/workbook.xml"], f"{origin} (xl/workbook.xml)")
-    rels = _xml(parts["xl/_rels/workbook.xml.rels"], f"{origin} (xl/_rels/workbook.xml.rels)")
+    # Inflated now: what says where the sheets are, and what the cell reader opens by a fixed name
+    # (found as it finds them, ignoring case). Sheets are inflated when a reader needs them; parts that
+    # nothing reads (themes, document properties, pictures, sheets a template never reads) are not.
+    kept: dict[str, tuple[bytes, int]] = {}
+    for fixed in _READER_FIXED_PARTS:
+        part_info = files.get(seen.get(fixed.lower(), ""))
+        if part_info is not None:
+            kept[fixed] = (_inflate(raw, part_info, origin), part_info.CRC)
+    workbook = _xml(_inflate(raw, files["xl/workbook.xml"], origin), f"{origin} (xl/workbook.xml)")
+    rels_part = _inflate(raw, files["xl/_rels/workbook.xml.rels"], origin)
+    rels = _xml(rels_part, f"{origin} (xl/_rels/workbook.xml.rels)")
     targets = {rel.get("Id", ""): rel.get("Target", "") for rel in rels.iter(f"{PKG_REL_NS}Relationship")}
-    sheet_parts: dict[str, str] = {}
+    sheet_infos: dict[str, zipfile.ZipInfo] = {}
     for sheet in workbook.iter(f"{MAIN_NS}sheet"):
         name = sheet.get("name", "")
-        if name in sheet_parts:
+        if name in sheet_infos:
             raise _reject(f"{origin} (sheet {name})", msg.BROKEN_ZIP, "two sheets with this name")
         target = targets.get(sheet.get(f"{REL_NS}id", ""), "")
-        sheet_parts[name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part not in files:
+            raise _reject(f"{origin} (sheet {name})", msg.MISSING_PART, "", part)
+        sheet_infos[name] = files[part]
     names = {
         dn.get("name", ""): (dn.text or "").strip()
         for dn in workbook.iter(f"{MAIN_NS}definedName")
         if dn.get("localSheetId") is None
     }
-    crcs = {info.filename: info.CRC for info in files}
-    sheets: dict[str, bytes] = {}
-    for name, part in sheet_parts.items():
-        if part not in parts:
-            raise _reject(f"{origin} (sheet {name})", msg.MISSING_PART, "", part)
-        sheets[name] = parts[part]
     settings = workbook.find(f"{MAIN_NS}workbookPr")
     date1904 = settings is not None and settings.get("date1904") in ("1", "true")
-    kept = {  # the parts the cell reader opens by a fixed name, found as it finds them (ignoring case)
-        fixed: (parts[seen[folded]], crcs[seen[folded]])
-        for fixed in _READER_FIXED_PARTS
-        if (folded := fixed.lower()) in seen and seen[folded] in parts
-    }
-    return Package(origin, list(sheet_parts), names, sheets, date1904, kept)
+    return Package(raw, origin, list(sheet_infos), names, sheet_infos, date1904, kept)
 
 
 _READER_FIXED_PARTS: Final = ("[Content_Types].xml", "xl/styles.xml", "xl/sharedStrings.xml")
