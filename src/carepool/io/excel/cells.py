@@ -33,6 +33,7 @@ _DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?([Ee][+-]?[0-9]+)?$")  # as str
 _WHOLE_TEXT = re.compile(r"^[0-9]+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FINITE: Final = float("inf")
+_FLOAT_LIMITS: Final = {kind: (float(low), float(high)) for kind, (low, high) in NUMBER_LIMITS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,12 @@ def is_blank(value: CellValue | None) -> bool:
 
 
 def _decimal(value: CellValue, kind: Kind) -> Decimal | CellError:
-    if type(value) is float and -_FINITE < value < _FINITE:  # most cells: a finite number (no NaN)
+    if type(value) is float and value.is_integer():  # most cells: a whole number in range
+        low_float, high_float = _FLOAT_LIMITS[kind]
+        if low_float <= value <= high_float:  # exact: the limits are whole numbers below 2**53
+            whole = Decimal(int(value))
+            return whole.quantize(PENNY) if kind in MONEY_KINDS else whole
+    if type(value) is float and -_FINITE < value < _FINITE:  # a finite number (no NaN)
         number = number_from_float(value)
     elif isinstance(value, bool) or not isinstance(value, int | float | str):
         return CellError(msg.EXPECT_NUMBER, _shown(value), "a number")

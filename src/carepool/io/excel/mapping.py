@@ -218,7 +218,9 @@ class _Builder:
         self.out.rows[path] = (row, skip)
         if skip:
             return {k: v for k, v in values.items() if v is not None and k not in skip}
-        return {k: v for k, v in values.items() if v is not None}
+        if None in values.values():
+            return {k: v for k, v in values.items() if v is not None}
+        return values  # the row's own dict: each row becomes one object, once
 
     def problem(self, row: SourceRow, key: str, message: str, found: str, expected: str) -> None:
         self.out.problems.append(Problem("cell", row.cell(key), message, found, expected))
