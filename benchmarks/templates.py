@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import platform
 import statistics
 import sys
@@ -112,6 +113,13 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def timed_both(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall time and this thread's CPU time (the latter barely moves when others share the machine)."""
+    wall, cpu = time.perf_counter(), time.thread_time()
+    fn()
+    return time.perf_counter() - wall, time.thread_time() - cpu
+
+
 def spread(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
@@ -145,7 +153,9 @@ def main() -> int:
         per_file: dict[str, list[float]] = {"import": [], "floor": [], "floor_needed": [], "openpyxl": []}
         ratios: list[float] = []
         strict_ratios: list[float] = []
+        cpu_ratios: list[float] = []
         openpyxl_factors: list[float] = []
+        load_before = os.getloadavg()
         for repeat in range(repeats):
             totals.append(timed(lambda: [read_plan_file(p) for p in files]))
             ours: list[float] = []
@@ -157,8 +167,11 @@ def main() -> int:
                 ]
                 if (i + repeat) % 2:  # alternate the order
                     readers.reverse()
-                took = [timed(fn) for fn in readers]
-                mine, floor, needed = took if not (i + repeat) % 2 else took[::-1]
+                took = [timed_both(fn) for fn in readers]
+                (mine, mine_cpu), (floor, floor_cpu), (needed, _) = (
+                    took if not (i + repeat) % 2 else took[::-1]
+                )
+                cpu_ratios.append(mine_cpu / floor_cpu)
                 ours.append(mine)
                 per_file["import"].append(mine)
                 per_file["floor"].append(floor)
@@ -170,6 +183,7 @@ def main() -> int:
                 per_file["openpyxl"].append(other)
                 openpyxl_factors.append(other / mine)
 
+        load_after = os.getloadavg()
         stage_ms = phases(files[len(files) // 2].read_bytes())
 
     result: dict[str, Any] = {
@@ -185,6 +199,8 @@ def main() -> int:
         "per_file_seconds": {k: spread(v) for k, v in per_file.items()},
         "import_over_calamine_floor": spread(ratios),
         "import_over_calamine_floor_needed_sheets": spread(strict_ratios),
+        "import_over_calamine_floor_cpu_time": spread(cpu_ratios),
+        "load_average_before_after": [load_before[0], load_after[0]],
         "target_import_over_floor": 2,
         "openpyxl_only_over_import": spread(openpyxl_factors),
         "phases_ms_one_file": stage_ms,
@@ -202,8 +218,12 @@ def main() -> int:
     )
     print(
         f"import / floor: median {result['import_over_calamine_floor']['median']:.2f}× (target ≤ 2×); "
+        f"in CPU time {result['import_over_calamine_floor_cpu_time']['median']:.2f}×; "
         f"stricter, / floor on the same sheets: {result['import_over_calamine_floor_needed_sheets']['median']:.2f}×; "
         f"openpyxl-only / import: median {result['openpyxl_only_over_import']['median']:.1f}×"
+    )
+    print(
+        f"load average (1 min) before and after the per-file runs: {load_before[0]:.2f}, {load_after[0]:.2f}"
     )
     for name, value in stage_ms.items():
         print(f"  {name}: {value:.2f} ms")
