@@ -457,22 +457,40 @@ def _reader_parts(
     """What the cell reader is given: the sheets as read here, each under a name of our choosing, listed
     in a workbook and relationships part written here — so it finds exactly the sheet XML that was
     checked, whatever the upload's workbook part says (prefixes, duplicate names, odd targets)."""
+    out: dict[str, tuple[Buffer, int]] = dict(kept)
+    for i, data_crc in enumerate(sheets.values(), start=1):
+        out[f"xl/worksheets/sheet{i}.xml"] = data_crc
+    out.update(_workbook_parts(tuple(sheets), date1904))
+    return out
+
+
+_WORKBOOK_PARTS: dict[tuple[tuple[str, ...], bool], dict[str, tuple[bytes, int]]] = {}
+
+
+def _workbook_parts(names: tuple[str, ...], date1904: bool) -> dict[str, tuple[bytes, int]]:
+    """The workbook part and relationships listing these sheets (the same for every upload of a template
+    version, so kept: a bounded handful)."""
+    known = _WORKBOOK_PARTS.get((names, date1904))
+    if known is not None:
+        return known
     listed: list[str] = []
     related: list[str] = []
-    out: dict[str, tuple[Buffer, int]] = dict(kept)
-    for i, (name, data_crc) in enumerate(sheets.items(), start=1):
+    for i, name in enumerate(names, start=1):
         listed.append(f'<sheet name="{name.translate(_ATTR_ESCAPES)}" sheetId="{i}" r:id="rId{i}"/>')
         related.append(
             f'<Relationship Id="rId{i}" Type="{_WORKSHEET_TYPE}" Target="/xl/worksheets/sheet{i}.xml"/>'
         )
-        out[f"xl/worksheets/sheet{i}.xml"] = data_crc
     settings = '<workbookPr date1904="1"/>' if date1904 else "<workbookPr/>"
     workbook = (
         f'<workbook xmlns="{MAIN_NS[1:-1]}" xmlns:r="{REL_NS[1:-1]}">{settings}'
         f"<sheets>{''.join(listed)}</sheets></workbook>"
     ).encode()
     relationships = f'<Relationships xmlns="{PKG_REL_NS[1:-1]}">{"".join(related)}</Relationships>'.encode()
-    out["xl/workbook.xml"] = (workbook, zlib.crc32(workbook))
-    out["xl/_rels/workbook.xml.rels"] = (relationships, zlib.crc32(relationships))
-    out["_rels/.rels"] = (_PACKAGE_RELS, zlib.crc32(_PACKAGE_RELS))
+    out = {
+        "xl/workbook.xml": (workbook, zlib.crc32(workbook)),
+        "xl/_rels/workbook.xml.rels": (relationships, zlib.crc32(relationships)),
+        "_rels/.rels": (_PACKAGE_RELS, zlib.crc32(_PACKAGE_RELS)),
+    }
+    if len(_WORKBOOK_PARTS) < 64 and sum(map(len, names)) < 4096:
+        _WORKBOOK_PARTS[(names, date1904)] = out
     return out
