@@ -19,7 +19,7 @@ What is measured (issue 4, "Benchmark"):
 3. **Against an openpyxl-only reader**: ``openpyxl.load_workbook(read_only=True, data_only=True)`` and
    iterating every cell value of every sheet — less than an importer would do — reported as the factor
    (openpyxl / our whole import). It runs in a loop of its own: run between an import and its floor it
-   flushed the caches before every import (and none before the floor), which charged the import ~20%.
+   flushed the caches before every import (and none before the floor), a few per cent against the import.
 
 Every file is also checked to round-trip (equal content hash). Each figure is the median of the repeats
 (min and max shown). Results go to ``benchmarks/results/templates.json`` (git-ignored); nothing here
