@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import re
+import warnings
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
+from python_calamine import CalamineWorkbook
 
 from carepool.io.excel import messages as msg
 from carepool.io.excel import plan_workbook_bytes, read_plan_workbook
-from carepool.io.excel.package import sheet_extent
+from carepool.io.excel.package import MAX_SHEET_CELLS, REL_NS, open_package, sheet_extent
+from carepool.io.excel.sheetscan import scan_sheets
 from carepool.model.canonical import content_hash
 from carepool.problems import InputRejected, Problem
 from factories import small_plan
@@ -21,6 +26,7 @@ from hostile.workbooks import (
     XLS_RENAMED,
     edited,
     good,
+    parts,
     rezipped,
     sheet_part,
     truncated,
@@ -267,8 +273,6 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def _bytes(wb: Workbook) -> bytes:
-    import io
-
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -280,6 +284,14 @@ def _bytes(wb: Workbook) -> bytes:
         b'<c r="XFD1048576"><v>1</v></c>',
         b'<c\nr="XFD1048576"><v>1</v></c>',
         b'<c s="1" r="XFD1048576"><v>1</v></c>',
+        # The reader (calamine) also takes these, each placing the cell at XFD1048576:
+        b'<c r="xfd1048576"><v>1</v></c>',  # letters in either case
+        b"<c r='XFD1048576'><v>1</v></c>",  # either quote
+        b'<c r = "XFD1048576"><v>1</v></c>',  # spaces around "="
+        b'<c s=">" r="XFD1048576"><v>1</v></c>',  # ">" inside an earlier value
+        b'<c r="A2" r="XFD1048576"><v>1</v></c>',  # two addresses: the last one counts
+        b'<c r="A2" s="1"r="XFD1048576"><v>1</v></c>',  # no space before the second
+        b'<c r="A2" s="<row"r="XFD1048576"><v>1</v></c>',  # ... hidden behind what looks like a row
     ],
 )
 def testsheet_extent_sees_every_way_of_writing_an_address(cell: bytes) -> None:
@@ -289,6 +301,49 @@ def testsheet_extent_sees_every_way_of_writing_an_address(cell: bytes) -> None:
     assert sheet_extent(xml) == 1048576 * 16384
     prefixed = xml.replace(b"<", b"<x:").replace(b"<x:/", b"</x:")
     assert sheet_extent(prefixed) >= 1048576 * 16384
+
+
+def test_prefixed_cells_without_an_address_are_counted() -> None:
+    """A prefixed cell (<x:c>) is a cell to the reader too; without an address it follows the last one."""
+    rows = b'<row r="99999">' + b"<x:c><x:v>1</x:v></x:c>" * 100 + b"</row>"
+    xml = b'<worksheet xmlns:x="urn:x"><sheetData>' + rows + b"</sheetData></worksheet>"
+    assert sheet_extent(xml) >= 99999 * 100
+
+
+def test_an_address_that_cannot_be_read_is_not_taken_for_a_small_one() -> None:
+    xml = b'<worksheet><sheetData><row r="1"><c r="A&#49;"><v>1</v></c></row></sheetData></worksheet>'
+    assert sheet_extent(xml) > MAX_SHEET_CELLS
+
+
+def test_a_far_cell_in_lower_case_is_refused_before_reading() -> None:
+    part = sheet_part(good(), "Contributions")
+    cell = b'<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>'
+    raw = rezipped(good(), {part: lambda xml: xml.replace(b"</sheetData>", cell + b"</sheetData>")})
+    [p] = refused(raw)
+    assert p.location == "Contributions" and p.message == msg.SHEET_TOO_LARGE
+
+
+def test_every_sheet_of_an_exported_template_takes_the_fast_path() -> None:
+    """What Excel, LibreOffice and openpyxl write is vouched for in one vectorised pass."""
+    package = open_package(good(), "upload.xlsx")
+    assert all(scan.plain for scan in scan_sheets([package.sheet_xml(name) for name in package.sheet_names]))
+
+
+def test_one_pass_over_many_sheets_says_what_a_pass_over_each_says() -> None:
+    sheets = [
+        b'<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row></sheetData></worksheet>',
+        b'<worksheet><!-- a comment --><sheetData><row r="1"><c r="B2" t="e"><v>#N/A</v></c></row>'
+        b'</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>',
+        b"<worksheet><sheetData><row r=\"1\"><c r='A1'/></row></sheetData></worksheet>",
+        b'<worksheet><sheetData><row r="1"><c r="A100000"/></row></sheetData></worksheet><c',
+    ]
+    together = scan_sheets(sheets)
+    assert together == [scan_sheets([sheet])[0] for sheet in sheets]
+    assert [s.plain for s in together] == [True, True, False, False]
+    assert [s.declaration for s in together] == [False, True, False, False]
+    assert [s.error_type for s in together] == [False, True, False, False]
+    assert [s.merges for s in together] == [False, True, False, False]
+    assert together[0].formulas == (sheets[0].index(b"<f>"),)
 
 
 def test_excel_error_cells_are_named_not_read_as_blank() -> None:
@@ -328,3 +383,175 @@ def test_pattern_messages_are_said_plainly() -> None:
     code, year = only(problems, "Contributions!A5"), only(problems, "Contributions!E6")
     assert (code.message, code.found) == ("not a valid code", "'C 1'")
     assert (year.message, year.expected) == ("not a financial year", "a year such as 2015-16")
+
+
+def test_two_parts_with_one_name_are_refused() -> None:
+    """Zip readers disagree on which of two same-named parts is "the" part: checked one, read the other."""
+    part = sheet_part(good(), "Contributions")
+    out = io.BytesIO(good())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name, which is the point
+        with zipfile.ZipFile(out, "a") as z:
+            z.writestr(part, b"<worksheet/>")
+    [p] = refused(out.getvalue())
+    assert p.stage == "file" and p.message == msg.BROKEN_ZIP and part in p.location
+
+
+def reader_zip(raw: bytes) -> bytes:
+    """What the cell reader is given for this upload, every sheet checked."""
+    package = open_package(raw, "upload.xlsx")
+    package.check_sheets(package.sheet_names)
+    return package.reader_zip(package.sheet_names)
+
+
+def test_the_cell_reader_gets_the_checked_sheets_uncompressed() -> None:
+    package = open_package(good(), "upload.xlsx")
+    package.check_sheets(["Cover", "Contributions", "Milestones"])
+    stored = package.reader_zip(package.checked())
+    with zipfile.ZipFile(io.BytesIO(stored)) as z:
+        assert z.testzip() is None
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_STORED}
+        for i, name in enumerate(package.sheet_names, start=1):
+            given = z.read(f"xl/worksheets/sheet{i}.xml")
+            if name in package.checked():  # its sheetData, exactly as checked
+                assert given.startswith(b"<sheetData") and given in package.sheet_xml(name)
+            else:  # nothing to read
+                assert b"<sheetData/>" in given and b"<c" not in given
+    book = CalamineWorkbook.from_filelike(io.BytesIO(stored))
+    assert book.sheet_names == package.sheet_names
+    original = CalamineWorkbook.from_filelike(io.BytesIO(good()))
+    for name in ("Cover", "Contributions", "Milestones"):
+        assert book.get_sheet_by_name(name).to_python() == original.get_sheet_by_name(name).to_python()
+    with pytest.raises(ValueError, match="not been checked"):
+        package.reader_zip(["Schemes"])
+
+
+def _with_workbook_part(change: Callable[[str], str], extra: dict[str, bytes]) -> bytes:
+    """good() with its workbook part edited and extra parts added (as a broken or doctored tool might)."""
+    raw = rezipped(good(), {"xl/workbook.xml": lambda xml: change(xml.decode()).encode()})
+    out = io.BytesIO(raw)
+    with zipfile.ZipFile(out, "a") as z:
+        for name, data in extra.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def _decoy(original: bytes) -> bytes:
+    """The Contributions sheet with a different first amount: whichever reader sees it, shows it."""
+    return re.sub(rb'(<c r="F5" s="\d+" t="n"><v>)[^<]*', rb"\g<1>123", original, count=1)
+
+
+def test_two_sheets_with_one_name_are_refused() -> None:
+    """The checks and the reader could each take a different one of the two."""
+
+    def twice(xml: str) -> str:
+        first = re.search(r'<sheet name="Contributions"[^>]*/>', xml)
+        assert first is not None
+        return xml.replace(first.group(), first.group().replace('sheetId="', 'sheetId="9') + first.group())
+
+    [p] = refused(_with_workbook_part(twice, {}))
+    assert p.message == msg.BROKEN_ZIP and "Contributions" in p.location
+
+
+def test_part_names_that_differ_only_in_case_are_refused() -> None:
+    part = sheet_part(good(), "Contributions")
+    raw = _with_workbook_part(lambda xml: xml, {part.upper(): _decoy(parts(good())[part])})
+    [p] = refused(raw)
+    assert p.message == msg.BROKEN_ZIP
+
+
+def test_the_reader_reads_the_sheet_that_was_checked_whatever_the_workbook_part_says() -> None:
+    """The sheet's id given twice under two prefixes: one bound to the relationships namespace (what the
+    checks follow), the other spelt ``r:`` but bound elsewhere (what the reader would have followed)."""
+    part = sheet_part(good(), "Contributions")
+    decoy = "xl/worksheets/decoy.xml"
+    relationship = (
+        '<Relationship Id="rIdDecoy" Target="/xl/worksheets/decoy.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" />'
+    )
+
+    def doctored(xml: str) -> str:
+        sheet = re.search(r'<sheet name="Contributions"[^>]*r:id="(rId\d+)"[^>]*/>', xml)
+        assert sheet is not None
+        rebound = sheet.group().replace(
+            f'r:id="{sheet.group(1)}"',
+            f'xmlns:r="urn:elsewhere" xmlns:o="{REL_NS[1:-1]}" o:id="{sheet.group(1)}" r:id="rIdDecoy"',
+        )
+        return xml.replace(sheet.group(), rebound)
+
+    raw = rezipped(
+        good(),
+        {
+            "xl/workbook.xml": lambda xml: doctored(xml.decode()).encode(),
+            "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(
+                b"</Relationships>", relationship.encode() + b"</Relationships>"
+            ),
+        },
+    )
+    out = io.BytesIO(raw)
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr(decoy, _decoy(parts(good())[part]))
+    assert content_hash(read_plan_workbook(out.getvalue())) == content_hash(read_plan_workbook(good()))
+
+
+def test_a_1904_workbook_keeps_its_dates() -> None:
+    raw = _with_workbook_part(lambda xml: xml.replace("<workbookPr />", '<workbookPr date1904="1" />'), {})
+    direct = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_name("Milestones").to_python()
+    stored = reader_zip(raw)
+    ours = CalamineWorkbook.from_filelike(io.BytesIO(stored)).get_sheet_by_name("Milestones").to_python()
+    assert ours == direct
+    assert (
+        ours[4][3]
+        != CalamineWorkbook.from_filelike(io.BytesIO(good()))
+        .get_sheet_by_name("Milestones")
+        .to_python()[4][3]
+    )
+
+
+def test_shared_strings_reach_the_reader() -> None:
+    """Excel keeps most text in xl/sharedStrings.xml (carepool's own files write it in the cells)."""
+    wb = Workbook()
+    wb.active["A1"], wb.active["B2"] = "hello", 3
+    out = io.BytesIO()
+    wb.save(out)
+    files = parts(out.getvalue())
+    files["xl/worksheets/sheet1.xml"] = re.sub(
+        rb'<c r="A1"([^>]*) t="inlineStr"><is><t>hello</t></is></c>',
+        rb'<c r="A1"\1 t="s"><v>0</v></c>',
+        files["xl/worksheets/sheet1.xml"],
+    )
+    files["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>hello</t></si></sst>'
+    )
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    stored = reader_zip(raw.getvalue())
+    assert CalamineWorkbook.from_filelike(io.BytesIO(stored)).get_sheet_by_index(0).to_python() == [
+        ["hello", ""],
+        ["", 3.0],
+    ]
+
+
+def test_a_damaged_part_nothing_reads_is_never_inflated() -> None:
+    """Only what a reader needs is inflated (with the caps): a broken theme cannot hurt, and is left alone;
+    a broken sheet the template reads is refused."""
+    theme = "xl/theme/theme1.xml"
+    assert theme in parts(good())
+
+    def damaged(name: str) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for part, data in parts(good()).items():
+                z.writestr(part, data)
+        blob = bytearray(out.getvalue())
+        with zipfile.ZipFile(io.BytesIO(bytes(blob))) as z:
+            info = z.getinfo(name)
+        at = info.header_offset + 30 + len(name.encode()) + len(info.extra) + info.compress_size // 2
+        blob[at] ^= 0xFF  # a flipped byte in the compressed data
+        return bytes(blob)
+
+    assert content_hash(read_plan_workbook(damaged(theme))) == content_hash(read_plan_workbook(good()))
+    [p] = refused(damaged(sheet_part(good(), "Contributions")))
+    assert (p.stage == "file" and "Contributions" not in p.location) or p.message == msg.BROKEN_ZIP

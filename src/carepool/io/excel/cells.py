@@ -32,6 +32,8 @@ _NOT_STORABLE = re.compile(r"[\ufffe\uffff\ud800-\udfff]")
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?([Ee][+-]?[0-9]+)?$")  # as str(Decimal) writes it
 _WHOLE_TEXT = re.compile(r"^[0-9]+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FINITE: Final = float("inf")
+_FLOAT_LIMITS: Final = {kind: (float(low), float(high)) for kind, (low, high) in NUMBER_LIMITS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +94,16 @@ def is_blank(value: CellValue | None) -> bool:
 
 
 def _decimal(value: CellValue, kind: Kind) -> Decimal | CellError:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
+    if type(value) is float and value.is_integer():  # most cells: a whole number in range
+        low_float, high_float = _FLOAT_LIMITS[kind]
+        if low_float <= value <= high_float:  # exact: the limits are whole numbers below 2**53
+            whole = Decimal(int(value))
+            return whole.quantize(PENNY) if kind in MONEY_KINDS else whole
+    if type(value) is float and -_FINITE < value < _FINITE:  # a finite number (no NaN)
+        number = number_from_float(value)
+    elif isinstance(value, bool) or not isinstance(value, int | float | str):
         return CellError(msg.EXPECT_NUMBER, _shown(value), "a number")
-    if isinstance(value, str):
+    elif isinstance(value, str):
         text = value.strip()
         if kind in MONEY_KINDS or not _DECIMAL_TEXT.match(text):
             return CellError(msg.EXPECT_NUMBER, _shown(value), "a number")
@@ -156,9 +165,12 @@ def _integer(value: CellValue) -> int | CellError:
 
 def parse(value: CellValue | None, kind: Kind) -> Parsed | CellError:
     """The plan value of one non-formula cell; None for a blank cell."""
-    if type(value) is str and (kind is Kind.TEXT or kind is Kind.CODE):  # most cells: a fast path
-        return value if value.strip(WHITE_SPACE) else None
-    if value is None or is_blank(value):
+    if isinstance(value, str):
+        if not value.strip(WHITE_SPACE):
+            return None
+        if kind is Kind.TEXT or kind is Kind.CODE:  # most cells: a fast path
+            return value
+    elif value is None:
         return None
     if kind in (Kind.TEXT, Kind.CODE):
         return _text(value)

@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from carepool.io.excel import messages as msg
 from carepool.io.excel.cells import CellValue
-from carepool.io.excel.package import Area
+from carepool.io.excel.package import Area, Package
 from carepool.problems import InputRejected, Problem
 
 T = TypeVar("T")
@@ -47,24 +47,38 @@ class Sheet:
 
 
 class Grid:
-    """Sheets read on first use, each once."""
+    """Sheets read on first use, each once. The cell reader is opened at the first read, on the sheets
+    checked by then (the reader checks all a template needs before its first read), and opened again
+    should a sheet checked later be wanted."""
 
-    def __init__(self, raw: bytes, origin: str, before_load: Callable[[str], list[Area]]) -> None:
+    def __init__(self, package: Package, origin: str) -> None:
+        self.package = package
         self.origin = origin
-        self.before_load = before_load  # the safety check a sheet must pass before calamine reads it
-        self.book = guarded(origin, lambda: CalamineWorkbook.from_filelike(BytesIO(raw)))
-        self.names = set(guarded(origin, lambda: self.book.sheet_names))
+        self.names = set(package.sheet_names)
+        self.book: CalamineWorkbook | None = None
+        self._given: frozenset[str] = frozenset()
         self._sheets: dict[str, Sheet] = {}
 
     def sheet(self, name: str) -> Sheet:
         if name not in self._sheets:
-            merged = self.before_load(name)
+            merged = self.package.merged(name)  # the safety check a sheet must pass before it is read
+            if name not in self._given:
+                self._open()
             rows = guarded(f"{self.origin} (sheet {name})", lambda: self._load(name))
             self._sheets[name] = Sheet(rows, merged)
         return self._sheets[name]
 
+    def _open(self) -> None:
+        self.close()
+        self._given = frozenset(self.package.checked())
+        data = self.package.reader_zip(self._given)
+        self.book = guarded(self.origin, lambda: CalamineWorkbook.from_filelike(BytesIO(data)))
+
     def _load(self, name: str) -> list[list[CellValue]]:
+        assert self.book is not None
         return self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
     def close(self) -> None:
-        guarded(self.origin, self.book.close)
+        if self.book is not None:
+            book, self.book = self.book, None
+            guarded(self.origin, book.close)

@@ -28,10 +28,19 @@ class Cells:
     tables: dict[str, list[Row]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourceRow:
     values: Row  # column key → parsed value, None when blank
-    cells: dict[str, str]  # column key → "Sheet!D12"
+    row: int  # the sheet row it was read from
+    columns: Mapping[str, str]  # column key → "Sheet!D" (shared by every row of the table)
+
+    def cell(self, key: str) -> str:
+        """``Sheet!D12``: where the value of ``key`` was read (worked out only when a problem needs it)."""
+        return f"{self.columns[key]}{self.row}"
+
+    @property
+    def first(self) -> str:
+        return self.cell(next(iter(self.columns)))
 
 
 @dataclass(slots=True)
@@ -39,6 +48,22 @@ class Built:
     data: dict[str, Any]
     where: dict[str, str] = field(default_factory=dict)  # plan path → cell
     problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, tuple[SourceRow, frozenset[str]]] = field(default_factory=dict)
+    """Plan path of an object read from one row → the row, and its columns that are not the object's."""
+
+    def cell(self, path: str) -> str | None:
+        """The cell a plan path was read from, if it was read from one."""
+        found = self.where.get(path)
+        if found is not None:
+            return found
+        if path in self.rows:
+            return self.rows[path][0].first
+        parent, _, key = path.rpartition(".")
+        if parent in self.rows:
+            row, skipped = self.rows[parent]
+            if key in row.columns and key not in skipped:
+                return row.cell(key)
+        return None
 
 
 SIMPLE_LISTS = {
@@ -79,6 +104,11 @@ _PLAN_FIELDS = {
     "S75PoolManager": "s75.pool_manager",
     "S75Stage": "s75.approval_stage",
 }
+_SCHEME = frozenset({"scheme"})
+_METRIC = frozenset({"ref", "baseline_period", "baseline_value"})
+_VALUE = frozenset({"metric", "series"})
+_SERIES = frozenset({"series"})
+_MILESTONE = frozenset({"milestone"})
 _RISK_SHARE_FIELDS = {
     "RiskShareMethod": "method",
     "RiskPool": "risk_pool",
@@ -182,21 +212,18 @@ class _Builder:
     def __init__(self) -> None:
         self.out = Built({})
 
-    def item(self, path: str, row: SourceRow, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-        """The row as a plan object at ``path``, remembering the cell of each field."""
-        first = next(iter(row.cells.values()), "")
-        self.out.where[path] = first
-        item: dict[str, Any] = {}
-        for key, value in row.values.items():
-            if key in skip:
-                continue
-            self.out.where[f"{path}.{key}"] = row.cells[key]
-            if value is not None:
-                item[key] = value
-        return item
+    def item(self, path: str, row: SourceRow, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """The row as a plan object at ``path``, remembering the row so each field's cell can be named."""
+        values = row.values
+        self.out.rows[path] = (row, skip)
+        if skip:
+            return {k: v for k, v in values.items() if v is not None and k not in skip}
+        if None in values.values():
+            return {k: v for k, v in values.items() if v is not None}
+        return values  # the row's own dict: each row becomes one object, once
 
     def problem(self, row: SourceRow, key: str, message: str, found: str, expected: str) -> None:
-        self.out.problems.append(Problem("cell", row.cells[key], message, found, expected))
+        self.out.problems.append(Problem("cell", row.cell(key), message, found, expected))
 
     def parent(self, index: Mapping[str, int], row: SourceRow, key: str, table: str) -> int | None:
         ref = row.values.get(key)
@@ -237,9 +264,9 @@ def cells_to_data(
     data["schemes"] = schemes
     by_ref = _index(schemes, "ref")
     for table, child, skip in (
-        ("SchemeFunding", "funding", ("scheme",)),
-        ("SchemeCommissioners", "commissioners", ("scheme",)),
-        ("SchemeKpis", "kpis", ("scheme",)),
+        ("SchemeFunding", "funding", _SCHEME),
+        ("SchemeCommissioners", "commissioners", _SCHEME),
+        ("SchemeKpis", "kpis", _SCHEME),
     ):
         for row in tables[table]:
             at = b.parent(by_ref, row, "scheme", "Schemes")
@@ -250,7 +277,7 @@ def cells_to_data(
         at = b.parent(by_ref, row, "scheme", "Schemes")
         if at is not None and row.values["outcome"] is not None:
             outcomes = schemes[at].setdefault("outcomes", [])
-            b.out.where[f"schemes[{at}].outcomes[{len(outcomes)}]"] = row.cells["outcome"]
+            b.out.where[f"schemes[{at}].outcomes[{len(outcomes)}]"] = row.cell("outcome")
             outcomes.append(row.values["outcome"])
     for row in tables["SchemeSavings"]:
         at = b.parent(by_ref, row, "scheme", "Schemes")
@@ -265,7 +292,7 @@ def cells_to_data(
             if year in by_year:
                 b.problem(row, "year", msg.DUPLICATE, repr(year), "one row per scheme and year")
             by_year[year] = amount
-            b.out.where[f"schemes[{at}].{key}.{year}"] = row.cells[key]
+            b.out.where[f"schemes[{at}].{key}.{year}"] = row.cell(key)
 
     _metrics(b, tables)
     _performance(b, tables)
@@ -279,7 +306,7 @@ def cells_to_data(
         if section in narrative:
             b.problem(row, "section", msg.DUPLICATE, repr(section), "one row per section")
         narrative[section] = row.values["text"] or ""
-        b.out.where[f"narrative.{section}"] = row.cells["section"]
+        b.out.where[f"narrative.{section}"] = row.cell("section")
     data["narrative"] = narrative
     return b.out
 
@@ -287,13 +314,13 @@ def cells_to_data(
 def _metrics(b: _Builder, tables: dict[str, list[SourceRow]]) -> None:
     metrics: list[dict[str, Any]] = []
     for i, row in enumerate(tables["Metrics"]):
-        item = b.item(f"metrics[{i}]", row, skip=("ref", "baseline_period", "baseline_value"))
+        item = b.item(f"metrics[{i}]", row, skip=_METRIC)
         period, value = row.values["baseline_period"], row.values["baseline_value"]
         if period is not None or value is not None:
             item["baseline"] = {k: v for k, v in (("period", period), ("value", value)) if v is not None}
-            b.out.where[f"metrics[{i}].baseline"] = row.cells["baseline_period"]
-            b.out.where[f"metrics[{i}].baseline.period"] = row.cells["baseline_period"]
-            b.out.where[f"metrics[{i}].baseline.value"] = row.cells["baseline_value"]
+            b.out.where[f"metrics[{i}].baseline"] = row.cell("baseline_period")
+            b.out.where[f"metrics[{i}].baseline.period"] = row.cell("baseline_period")
+            b.out.where[f"metrics[{i}].baseline.value"] = row.cell("baseline_value")
         metrics.append(item)
     refs: dict[str, int] = {}
     for i, row in enumerate(tables["Metrics"]):
@@ -310,7 +337,7 @@ def _metrics(b: _Builder, tables: dict[str, list[SourceRow]]) -> None:
             b.problem(row, "series", "expected plan or actual", repr(row.values["series"]), "plan or actual")
             continue
         values = metrics[at].setdefault(series, [])
-        values.append(b.item(f"metrics[{at}].{series}[{len(values)}]", row, skip=("metric", "series")))
+        values.append(b.item(f"metrics[{at}].{series}[{len(values)}]", row, skip=_VALUE))
     b.out.data["metrics"] = metrics
 
 
@@ -326,16 +353,16 @@ def _performance(b: _Builder, tables: dict[str, list[SourceRow]]) -> None:
             b.problem(row, "series", "expected baseline, planned or actual", repr(raw), ", ".join(names))
             continue
         counts = perf.setdefault(series, [])
-        counts.append(b.item(f"performance.{series}[{len(counts)}]", row, skip=("series",)))
+        counts.append(b.item(f"performance.{series}[{len(counts)}]", row, skip=_SERIES))
     criteria: dict[str, list[str]] = {}
     for row in tables["CriteriaMet"]:
         tranche = row.values["tranche"]
         if tranche is None:
             continue
         met = criteria.setdefault(str(tranche), [])
-        b.out.where[f"performance.criteria_met.{tranche}"] = row.cells["tranche"]
+        b.out.where[f"performance.criteria_met.{tranche}"] = row.cell("tranche")
         if row.values["criterion"] is not None:
-            b.out.where[f"performance.criteria_met.{tranche}[{len(met)}]"] = row.cells["criterion"]
+            b.out.where[f"performance.criteria_met.{tranche}[{len(met)}]"] = row.cell("criterion")
             met.append(row.values["criterion"])
     perf["criteria_met"] = criteria
 
@@ -347,7 +374,7 @@ def _milestones(b: _Builder, tables: dict[str, list[SourceRow]]) -> None:
         at = b.parent(by_id, row, "milestone", "Milestones")
         if at is not None:
             tasks = milestones[at].setdefault("tasks", [])
-            tasks.append(b.item(f"milestones[{at}].tasks[{len(tasks)}]", row, skip=("milestone",)))
+            tasks.append(b.item(f"milestones[{at}].tasks[{len(tasks)}]", row, skip=_MILESTONE))
     b.out.data["milestones"] = milestones
 
 
@@ -359,7 +386,7 @@ def _risk_share(
     rows = tables["RiskShareSplits"] + tables["RiskShareSteps"]
     if method is None:
         if given or rows:
-            where = field_cells[given[0]] if given else next(iter(rows[0].cells.values()))
+            where = field_cells[given[0]] if given else rows[0].first
             b.out.problems.append(
                 Problem(
                     "cell",
@@ -383,11 +410,11 @@ def _risk_share(
         if partner in splits:
             b.problem(row, "partner", msg.DUPLICATE, repr(partner), "one row per partner")
         splits[partner] = row.values["pct"]
-        b.out.where[f"s75.risk_share.splits.{partner}"] = row.cells["pct"]
+        b.out.where[f"s75.risk_share.splits.{partner}"] = row.cell("pct")
     share["splits"] = splits
     order: list[Any] = []
     for row in tables["RiskShareSteps"]:
-        b.out.where[f"s75.risk_share.order[{len(order)}]"] = row.cells["step"]
+        b.out.where[f"s75.risk_share.order[{len(order)}]"] = row.cell("step")
         order.append(row.values["step"])
     share["order"] = order
     b.out.data.setdefault("s75", {})["risk_share"] = share

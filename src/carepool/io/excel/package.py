@@ -1,11 +1,20 @@
 """The first stage of reading a workbook: is this a safe, whole .xlsx file, before any parser sees it.
 
 Checks, in order: size; the zip signature (naming .xls and CSV files renamed to .xlsx); that the zip
-opens; that no part expands beyond what it declares or beyond the limits (zip bombs), by inflating every
-part ourselves with a cap; that no sheet's cells span an area so large that a dense reader would exhaust
-memory (python-calamine allocates rows × columns, and one cell at XFD1048576 aborts the process). On the
-way it collects what python-calamine does not expose: sheet parts, defined names, and cells whose formula
-has no saved value.
+opens, that no two parts share a name (even in different case), and that no part declares more than the
+limits (zip bombs); then, for every part anything reads, that it does not expand beyond what it declares
+(inflated ourselves, with a cap, and its CRC checked); that no sheet's cells span an area so large that a
+dense reader would exhaust memory (python-calamine allocates rows × columns, and one cell at XFD1048576
+aborts the process). Sheets are inflated and checked when first needed; parts nothing reads (themes,
+document properties, pictures, sheets a template never reads) are never inflated at all. On the way it
+collects what python-calamine does not expose: sheet parts, defined names, and cells whose formula has no
+saved value.
+
+python-calamine is then handed what it needs, as an uncompressed zip (``stored_zip``), never the uploaded
+file: the sheets exactly as checked here, under names chosen here and listed in a workbook part written
+here, with the upload's styles and shared strings. So it parses the bytes that were checked — no zip
+reader, workbook part or relationship it resolves differently can point it at another sheet — and
+nothing is inflated twice.
 """
 
 from __future__ import annotations
@@ -14,12 +23,14 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Final
 from xml.etree import ElementTree
 
 from carepool.io.excel import messages as msg
+from carepool.io.excel.sheetscan import FAST_BOUND, UNBOUNDED, Scan, counted_extent, scan_sheets
 from carepool.problems import InputRejected, Problem
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
@@ -35,16 +46,8 @@ ZIP_SIGNATURE: Final = b"PK\x03\x04"
 MAIN_NS: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_WORKSHEET_TYPE: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 
-_ANY_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]{1,7})"')
-# A cell or row that omits its address, or whose first attribute is not its address.
-_IRREGULAR = re.compile(rb"<(?:c|row)(?:>|/>|\s(?!r=))")
-# An address beyond column Z or row 99,999 (``r="`` also ends other attributes: false alarms only).
-_FAR = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]?[0-9]{6})')
-FAST_BOUND: Final = 99_999 * 26  # the extent of a regular sheet with no far address
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _FORMULA_CELL = re.compile(
     rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*?>(.*?)</(?:\w+:)?c>", re.S
 )
@@ -53,12 +56,18 @@ _REF_ATTR = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _VALUE = re.compile(rb"<(?:\w+:)?v>")
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_CENTRAL_HEADER = struct.Struct("<4s6H3L5H2L")
+_END_RECORD = struct.Struct("<4s4H2LH")
+_DOS_DATE: Final = 0x21  # 1 January 1980, the earliest a zip can say
 _MERGE = re.compile(
     rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"'
 )
 _REF: Final = re.compile(
     r"^(?:'((?:[^']|'')+)'|([^!'\s]+))!\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$"
 )
+
+
+Buffer = bytes | memoryview  # what a zip part may be given as
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +81,20 @@ class Area:
     col2: int
 
 
+_REFERENCES: dict[str, Area | None] = {}
+
+
 def parse_reference(text: str) -> Area | None:
     """``'Sheet name'!$A$5:$H$30`` (a defined name's reference) as an Area; None if it is not one."""
+    if text in _REFERENCES:  # every workbook of a template version names the same ranges
+        return _REFERENCES[text]
+    area = _parse_reference(text)
+    if len(_REFERENCES) < 4096 and len(text) < 300:  # bounded, whatever the uploads say
+        _REFERENCES[text] = area
+    return area
+
+
+def _parse_reference(text: str) -> Area | None:
     match = _REF.match(text.strip())
     if match is None:
         return None
@@ -88,18 +109,46 @@ def parse_reference(text: str) -> Area | None:
 class SheetFacts:
     no_value: dict[str, str]  # cell → why its value cannot be read (calamine shows these as blank)
     merged: list[Area]
+    cells_part: tuple[int, int] | None  # where the sheet's only sheetData element lies, if plainly so
 
 
 @dataclass(slots=True)
 class Package:
     """What stage one learnt about a workbook that passed it; sheets are checked when first needed."""
 
-    raw: bytes
+    raw: bytes  # the upload: sheets are inflated from it when first needed
     origin: str
     sheet_names: list[str]
     names: dict[str, str]  # global defined name → its reference text
-    sheet_parts: dict[str, bytes]
+    sheet_infos: dict[str, zipfile.ZipInfo]  # sheet → its part
+    date1904: bool  # the workbook counts dates from 1904 (its workbookPr says so)
+    kept: dict[str, tuple[bytes, int]]  # styles and shared strings (with their CRC), for the cell reader
+    _inflated: dict[str, bytes] = field(default_factory=dict)
     _checked: dict[str, SheetFacts] = field(default_factory=dict)
+
+    def sheet_xml(self, name: str) -> bytes:
+        """A sheet's XML, inflated (with the caps and checks of ``_inflate``) when first asked for."""
+        if name not in self._inflated:
+            self._inflated[name] = _inflate(self.raw, self.sheet_infos[name], self.origin)
+        return self._inflated[name]
+
+    def checked(self) -> list[str]:
+        return list(self._checked)
+
+    def reader_zip(self, sheets: Collection[str]) -> bytes:
+        """What the cell reader is given: an uncompressed zip listing every sheet, with the checked XML of
+        ``sheets`` (each must have been checked) and an empty sheet for the others, under part names and
+        in a workbook part written here — so it can only ever read XML that was checked."""
+        for name in sheets:
+            if name not in self._checked:
+                raise ValueError(f"sheet {name} has not been checked")
+        given = {
+            name: _reader_sheet(self._inflated[name], self._checked[name].cells_part)
+            if name in sheets
+            else _EMPTY
+            for name in self.sheet_names
+        }
+        return stored_zip(_reader_parts(given, self.date1904, self.kept))
 
     def merged(self, name: str) -> list[Area]:
         return self.check_sheet(name).merged
@@ -110,22 +159,37 @@ class Package:
         Call before any reader loads the sheet.
         """
         if name not in self._checked:
-            data = self.sheet_parts.get(name)
-            if data is None:
-                raise _reject(f"{self.origin} (sheet {name})", msg.MISSING_PART, "", name)
-            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                raise _reject(f"{self.origin} (sheet {name})", msg.DTD_FOUND)
-            extent = sheet_extent(data)
-            if extent > MAX_SHEET_CELLS:
-                raise _reject(name, msg.SHEET_TOO_LARGE, f"{extent:,} cells", f"at most {MAX_SHEET_CELLS:,}")
-            merged = [
-                Area(name, int(r1), column_number(c1), int(r2 or r1), column_number(c2 or c1))
-                for c1, r1, c2, r2 in (_MERGE.findall(data) if b"mergeCell" in data else [])
-            ]
-            no_value = dict.fromkeys(_error_cells(data), msg.ERROR_VALUE)
-            no_value.update(dict.fromkeys(_formulas_without_value(data), msg.FORMULA_NO_VALUE))
-            self._checked[name] = SheetFacts(no_value, merged)
+            self.check_sheets([name])
         return self._checked[name]
+
+    def check_sheets(self, names: Iterable[str]) -> None:
+        """``check_sheet`` for several sheets at once: one scan of all their XML (much cheaper than one each)."""
+        todo = [name for name in dict.fromkeys(names) if name not in self._checked]
+        for name in todo:
+            if name not in self.sheet_infos:
+                raise _reject(f"{self.origin} (sheet {name})", msg.MISSING_PART, "", name)
+        xml = [self.sheet_xml(name) for name in todo]
+        for name, data, scan in zip(todo, xml, scan_sheets(xml), strict=True):
+            self._checked[name] = self._facts(name, data, scan)
+
+    def _facts(self, name: str, data: bytes, scan: Scan) -> SheetFacts:
+        if scan.declaration and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+            raise _reject(f"{self.origin} (sheet {name})", msg.DTD_FOUND)
+        extent = FAST_BOUND if scan.plain else counted_extent(data)
+        if extent > MAX_SHEET_CELLS:
+            found = f"{extent:,} cells" if extent != UNBOUNDED else "a cell address that cannot be read"
+            raise _reject(name, msg.SHEET_TOO_LARGE, found, f"at most {MAX_SHEET_CELLS:,}")
+        merged = [
+            Area(name, int(r1), column_number(c1), int(r2 or r1), column_number(c2 or c1))
+            for c1, r1, c2, r2 in (_MERGE.findall(data) if scan.merges else [])
+        ]
+        no_value = dict.fromkeys(_error_cells(data) if scan.error_type else (), msg.ERROR_VALUE)
+        if scan.plain:
+            formulas = _unprefixed_formulas_without_value(data, scan.formulas) if scan.formulas else set()
+        else:
+            formulas = _formulas_without_value(data)
+        no_value.update(dict.fromkeys(formulas, msg.FORMULA_NO_VALUE))
+        return SheetFacts(no_value, merged, scan.cells_part)
 
 
 def column_number(letters: bytes | str) -> int:
@@ -164,31 +228,75 @@ def _sniff(raw: bytes, origin: str) -> None:
 
 def _inflate(raw: bytes, info: zipfile.ZipInfo, origin: str) -> bytes:
     """Inflate one part from the raw bytes, refusing any that expands past its declared size."""
-    where = f"{origin} ({info.filename})"
     start = info.header_offset
     header = raw[start : start + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or header[:4] != ZIP_SIGNATURE:
-        raise _reject(where, msg.BROKEN_ZIP)
+        raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP)
     fields = _LOCAL_HEADER.unpack(header)
     data_start = start + _LOCAL_HEADER.size + fields[9] + fields[10]
-    packed = raw[data_start : data_start + info.compress_size]
+    packed = memoryview(raw)[data_start : data_start + info.compress_size]
     if len(packed) != info.compress_size:
-        raise _reject(where, msg.BROKEN_ZIP)
+        raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP)
     if info.compress_type == zipfile.ZIP_STORED:
-        data = packed
+        data = bytes(packed)
     elif info.compress_type == zipfile.ZIP_DEFLATED:
         inflater = zlib.decompressobj(-15)
         try:
             data = inflater.decompress(packed, info.file_size + 1)
         except zlib.error:
-            raise _reject(where, msg.BROKEN_ZIP) from None
+            raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP) from None
         if len(data) > info.file_size or inflater.unconsumed_tail:
+            where = f"{origin} ({info.filename})"
             raise _reject(where, msg.PART_TOO_LARGE, "more than it declares", f"{info.file_size:,} bytes")
     else:
+        where = f"{origin} ({info.filename})"
         raise _reject(where, msg.NOT_XLSX, f"compression method {info.compress_type}", "deflate")
     if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
-        raise _reject(where, msg.BROKEN_ZIP)
+        raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP)
     return data
+
+
+def stored_zip(parts: Mapping[str, tuple[Buffer, int]]) -> bytes:
+    """Parts (name → data and its CRC-32, already verified) as a zip without compression."""
+    chunks: list[Buffer] = []
+    directory: list[bytes] = []
+    offset = 0
+    for name, (data, crc) in parts.items():
+        if name.isascii():
+            encoded, flags = name.encode("ascii"), 0
+        else:
+            encoded, flags = name.encode("utf-8"), 0x800  # bit 11: the name is UTF-8
+        size = len(data)
+        local = _LOCAL_HEADER.pack(
+            ZIP_SIGNATURE, 20, flags, 0, 0, _DOS_DATE, crc, size, size, len(encoded), 0
+        )
+        chunks += (local, encoded, data)
+        directory.append(
+            _CENTRAL_HEADER.pack(
+                b"PK\x01\x02",
+                20,
+                20,
+                flags,
+                0,
+                0,
+                _DOS_DATE,
+                crc,
+                size,
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
+        offset += len(local) + len(encoded) + size
+    listing = b"".join(directory)
+    end = _END_RECORD.pack(b"PK\x05\x06", 0, 0, len(directory), len(directory), len(listing), offset, 0)
+    return b"".join([*chunks, listing, end])
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], origin: str) -> None:
@@ -217,28 +325,8 @@ def _xml(data: bytes, where: str) -> ElementTree.Element:
 
 
 def sheet_extent(data: bytes) -> int:
-    """An upper bound on rows × columns of the area a dense reader would allocate for this sheet.
-
-    Fast path for what Excel, LibreOffice and openpyxl write (every cell and row addressed, ``r`` first);
-    anything else is counted the slow way, including cells and rows that omit their address.
-    """
-    regular = b"<sheetData" in data and not _IRREGULAR.search(data)  # unprefixed, every tag addressed
-    if regular and not _FAR.search(data):
-        return FAST_BOUND
-    if regular:
-        refs = set(_ANY_CELL_REF.findall(data))
-        rows_extra = cols_extra = 0
-        row_refs: set[bytes] = set()
-    else:
-        all_refs = _ANY_CELL_REF.findall(data)
-        refs = set(all_refs)
-        rows = _ROW_REF.findall(data)
-        row_refs = set(rows)
-        cols_extra = len(_CELL_TAG.findall(data)) - len(all_refs)
-        rows_extra = len(_ROW_TAG.findall(data)) - len(rows)
-    max_col = max((column_number(c) for c in {c for c, _ in refs}), default=0) + cols_extra
-    max_row = max(map(int, {r for _, r in refs} | row_refs), default=0) + rows_extra
-    return max_row * max_col
+    """An upper bound on rows × columns of the area a dense reader would allocate for this sheet."""
+    return FAST_BOUND if scan_sheets([data])[0].plain else counted_extent(data)
 
 
 def _error_cells(data: bytes) -> set[str]:
@@ -266,20 +354,28 @@ def _formulas_without_value(data: bytes) -> set[str]:
     }
 
 
-def _unprefixed_formulas_without_value(data: bytes) -> set[str]:
-    """The same, visiting only the cells that hold a formula (a sheet may have a few among thousands)."""
+def _unprefixed_formulas_without_value(data: bytes, tags: Iterable[int] | None = None) -> set[str]:
+    """The same, visiting only the cells that hold a formula (a sheet may have a few among thousands).
+
+    ``tags``: where each ``<f`` tag starts, when already known (``scan_sheets``).
+    """
     found: set[str] = set()
+    for at in _formula_tags(data) if tags is None else tags:
+        start = data.rfind(b"<c", 0, at)
+        end = data.find(b"</c>", at)
+        cell = data[start : end if end != -1 else len(data)]
+        ref = _REF_ATTR.search(cell, 0, cell.find(b">"))
+        if ref is not None and not _VALUE.search(cell):
+            found.add(ref.group(1).decode())
+    return found
+
+
+def _formula_tags(data: bytes) -> Iterator[int]:
     at = data.find(b"<f")
     while at != -1:
         if data[at + 2 : at + 3] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):
-            start = data.rfind(b"<c", 0, at)
-            end = data.find(b"</c>", at)
-            cell = data[start : end if end != -1 else len(data)]
-            ref = _REF_ATTR.search(cell, 0, cell.find(b">"))
-            if ref is not None and not _VALUE.search(cell):
-                found.add(ref.group(1).decode())
+            yield at
         at = data.find(b"<f", at + 2)
-    return found
 
 
 def open_package(raw: bytes, origin: str) -> Package:
@@ -291,26 +387,110 @@ def open_package(raw: bytes, origin: str) -> Package:
     except Exception:  # zipfile raises many kinds on damaged input; all mean the same to a person
         raise _reject(origin, msg.BROKEN_ZIP) from None
     _check_sizes(infos, origin)
-    parts = {info.filename: _inflate(raw, info, origin) for info in infos if not info.is_dir()}
+    seen: dict[str, str] = {}
+    for info in infos:
+        folded = info.filename.lower()
+        if folded in seen:  # readers look names up exactly or ignoring case, and may take either one
+            raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP, "two parts with this name")
+        seen[folded] = info.filename
+    files = {info.filename: info for info in infos if not info.is_dir()}
     for needed in ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-        if needed not in parts:
+        if needed not in files:
             raise _reject(origin, msg.MISSING_PART, "", needed)
-    workbook = _xml(parts["xl/workbook.xml"], f"{origin} (xl/workbook.xml)")
-    rels = _xml(parts["xl/_rels/workbook.xml.rels"], f"{origin} (xl/_rels/workbook.xml.rels)")
+    # Inflated now: what says where the sheets are, and what the cell reader opens by a fixed name
+    # (found as it finds them, ignoring case). Sheets are inflated when a reader needs them; parts that
+    # nothing reads (themes, document properties, pictures, sheets a template never reads) are not.
+    kept: dict[str, tuple[bytes, int]] = {}
+    for fixed in _READER_FIXED_PARTS:
+        part_info = files.get(seen.get(fixed.lower(), ""))
+        if part_info is not None:
+            kept[fixed] = (_inflate(raw, part_info, origin), part_info.CRC)
+    workbook = _xml(_inflate(raw, files["xl/workbook.xml"], origin), f"{origin} (xl/workbook.xml)")
+    rels_part = _inflate(raw, files["xl/_rels/workbook.xml.rels"], origin)
+    rels = _xml(rels_part, f"{origin} (xl/_rels/workbook.xml.rels)")
     targets = {rel.get("Id", ""): rel.get("Target", "") for rel in rels.iter(f"{PKG_REL_NS}Relationship")}
-    sheet_parts: dict[str, str] = {}
+    sheet_infos: dict[str, zipfile.ZipInfo] = {}
     for sheet in workbook.iter(f"{MAIN_NS}sheet"):
+        name = sheet.get("name", "")
+        if name in sheet_infos:
+            raise _reject(f"{origin} (sheet {name})", msg.BROKEN_ZIP, "two sheets with this name")
         target = targets.get(sheet.get(f"{REL_NS}id", ""), "")
         part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        sheet_parts[sheet.get("name", "")] = part
+        if part not in files:
+            raise _reject(f"{origin} (sheet {name})", msg.MISSING_PART, "", part)
+        sheet_infos[name] = files[part]
     names = {
         dn.get("name", ""): (dn.text or "").strip()
         for dn in workbook.iter(f"{MAIN_NS}definedName")
         if dn.get("localSheetId") is None
     }
-    sheets: dict[str, bytes] = {}
-    for name, part in sheet_parts.items():
-        if part not in parts:
-            raise _reject(f"{origin} (sheet {name})", msg.MISSING_PART, "", part)
-        sheets[name] = parts[part]
-    return Package(raw, origin, list(sheet_parts), names, sheets)
+    settings = workbook.find(f"{MAIN_NS}workbookPr")
+    date1904 = settings is not None and settings.get("date1904") in ("1", "true")
+    return Package(raw, origin, list(sheet_infos), names, sheet_infos, date1904, kept)
+
+
+_READER_FIXED_PARTS: Final = ("[Content_Types].xml", "xl/styles.xml", "xl/sharedStrings.xml")
+_EMPTY_SHEET: Final = f'<worksheet xmlns="{MAIN_NS[1:-1]}"><sheetData/></worksheet>'.encode()
+_EMPTY: Final = (_EMPTY_SHEET, zlib.crc32(_EMPTY_SHEET))
+
+
+def _reader_sheet(data: bytes, cells_part: tuple[int, int] | None) -> tuple[Buffer, int]:
+    """A checked sheet's XML as the cell reader needs it, with its CRC: only the sheetData element when
+    there is plainly one (the reader reads cells there and nowhere else, and stops at its end), so there
+    is less to copy and parse; the whole XML otherwise."""
+    part = memoryview(data)[cells_part[0] : cells_part[1]] if cells_part else data
+    return part, zlib.crc32(part)
+
+
+_PACKAGE_RELS: Final = (
+    f'<Relationships xmlns="{PKG_REL_NS[1:-1]}"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org'
+    '/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+).encode()
+_ATTR_ESCAPES: Final = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+)
+
+
+def _reader_parts(
+    sheets: dict[str, tuple[Buffer, int]], date1904: bool, kept: dict[str, tuple[bytes, int]]
+) -> dict[str, tuple[Buffer, int]]:
+    """What the cell reader is given: the sheets as read here, each under a name of our choosing, listed
+    in a workbook and relationships part written here — so it finds exactly the sheet XML that was
+    checked, whatever the upload's workbook part says (prefixes, duplicate names, odd targets)."""
+    out: dict[str, tuple[Buffer, int]] = dict(kept)
+    for i, data_crc in enumerate(sheets.values(), start=1):
+        out[f"xl/worksheets/sheet{i}.xml"] = data_crc
+    out.update(_workbook_parts(tuple(sheets), date1904))
+    return out
+
+
+_WORKBOOK_PARTS: dict[tuple[tuple[str, ...], bool], dict[str, tuple[bytes, int]]] = {}
+
+
+def _workbook_parts(names: tuple[str, ...], date1904: bool) -> dict[str, tuple[bytes, int]]:
+    """The workbook part and relationships listing these sheets (the same for every upload of a template
+    version, so kept: a bounded handful)."""
+    known = _WORKBOOK_PARTS.get((names, date1904))
+    if known is not None:
+        return known
+    listed: list[str] = []
+    related: list[str] = []
+    for i, name in enumerate(names, start=1):
+        listed.append(f'<sheet name="{name.translate(_ATTR_ESCAPES)}" sheetId="{i}" r:id="rId{i}"/>')
+        related.append(
+            f'<Relationship Id="rId{i}" Type="{_WORKSHEET_TYPE}" Target="/xl/worksheets/sheet{i}.xml"/>'
+        )
+    settings = '<workbookPr date1904="1"/>' if date1904 else "<workbookPr/>"
+    workbook = (
+        f'<workbook xmlns="{MAIN_NS[1:-1]}" xmlns:r="{REL_NS[1:-1]}">{settings}'
+        f"<sheets>{''.join(listed)}</sheets></workbook>"
+    ).encode()
+    relationships = f'<Relationships xmlns="{PKG_REL_NS[1:-1]}">{"".join(related)}</Relationships>'.encode()
+    out = {
+        "xl/workbook.xml": (workbook, zlib.crc32(workbook)),
+        "xl/_rels/workbook.xml.rels": (relationships, zlib.crc32(relationships)),
+        "_rels/.rels": (_PACKAGE_RELS, zlib.crc32(_PACKAGE_RELS)),
+    }
+    if len(_WORKBOOK_PARTS) < 64 and sum(map(len, names)) < 4096:
+        _WORKBOOK_PARTS[(names, date1904)] = out
+    return out

@@ -38,15 +38,28 @@ from carepool.io.excel.config import (
 )
 from carepool.io.excel.grid import Grid, Sheet
 from carepool.io.excel.mapping import Built, SourceRow, cells_to_data
-from carepool.io.excel.package import MAX_FILE_BYTES, Area, Package, open_package, parse_reference
+from carepool.io.excel.package import (
+    MAX_FILE_BYTES,
+    Area,
+    Package,
+    column_number,
+    open_package,
+    parse_reference,
+)
 from carepool.io.plan_json import problems_from_validation, reference_problems
 from carepool.model.plan import Plan
 from carepool.problems import InputRejected, Problem
 
 M = TypeVar("M", bound=BaseModel)
+_TEMPLATE_NAMES: Final = frozenset(
+    {TEMPLATE_ID_NAME, TEMPLATE_VERSION_NAME}
+    | {f.name for config in TEMPLATES.values() for f in config.fields()}
+    | {t.name for config in TEMPLATES.values() for t in config.tables}
+)
 STAGES: Final = ("file", "template", "structure", "cell", "schema", "reference")
 _ADDRESS: Final = re.compile(r"^(.*)!([A-Z]{1,3})([0-9]+)$")
 _PATH_PART: Final = re.compile(r"\.[^.\[]+|\[\d+\]")
+_CELL: Final = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 
 
 def address(sheet: str, row: int, col: int) -> str:
@@ -97,6 +110,47 @@ def merge_problems(problems: Iterable[Problem], sheet_order: list[str]) -> list[
     return [p for _, p in sorted(keyed, key=lambda kp: kp[0])]
 
 
+_HEADERS: dict[int, tuple[TableSpec, list[CellValue]]] = {}
+
+
+def _headers(spec: TableSpec) -> list[CellValue]:
+    """A table's headings as a row reads (kept per spec, keyed by id: a spec hashes slowly)."""
+    known = _HEADERS.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = (spec, [c.header for c in spec.columns])
+        if len(_HEADERS) < 1024:
+            _HEADERS[id(spec)] = known
+    return known[1]
+
+
+def _text_as_is(raw: CellValue | None) -> bool:
+    """Whether a text cell's value is the plan's value as it is (what ``parse`` would say, quicker)."""
+    return type(raw) is str and bool(raw.strip(WHITE_SPACE))
+
+
+_Column = tuple[int, str, Kind, bool]  # offset in the table, key, kind, required
+_Layout = tuple[dict[str, str], list[str], list[_Column], list[_Column], list[_Column]]
+_LAYOUTS: dict[tuple[int, str, int], tuple[TableSpec, _Layout]] = {}
+
+
+def _layout(spec: TableSpec, sheet: str, col1: int) -> _Layout:
+    """A table's columns as ``read_table`` walks them: key → "Sheet!D"; keys; every column; the text
+    columns (kept as they are unless blank); the others (always parsed). Kept per table spec and place:
+    a few dozen per template version, whatever the input (a spec hashes slowly, so it is keyed by id)."""
+    key = (id(spec), sheet, col1)
+    known = _LAYOUTS.get(key)
+    if known is not None and known[0] is spec:
+        return known[1]
+    columns = {c.key: f"{sheet}!{get_column_letter(col1 + i)}" for i, c in enumerate(spec.columns)}
+    kinds = [(i, c.key, c.kind, c.required) for i, c in enumerate(spec.columns)]
+    texts = [k for k in kinds if k[2] in (Kind.TEXT, Kind.CODE)]
+    typed = [k for k in kinds if k[2] not in (Kind.TEXT, Kind.CODE)]
+    layout = (columns, [c.key for c in spec.columns], kinds, texts, typed)
+    if len(_LAYOUTS) < 1024:  # sheets can be renamed, so bound it all the same
+        _LAYOUTS[key] = (spec, layout)
+    return layout
+
+
 @dataclass(frozen=True, slots=True)
 class ReadCells:
     fields: dict[str, Any]
@@ -111,7 +165,7 @@ class WorkbookReader:
     def __init__(self, package: Package, origin: str) -> None:
         self.package = package
         self.origin = origin
-        self.grid = Grid(package.raw, origin, package.merged)
+        self.grid = Grid(package, origin)
         self.problems: list[Problem] = []
 
     def fail_if_any(self) -> None:
@@ -138,12 +192,22 @@ class WorkbookReader:
     def sheet(self, area: Area) -> Sheet:
         return self.grid.sheet(area.sheet)
 
+    def _template_sheets(self) -> list[str]:
+        """The sheets that a defined name of some template points into: what reading it will load."""
+        found: dict[str, None] = {}
+        for name, ref in self.package.names.items():
+            area = parse_reference(ref) if name in _TEMPLATE_NAMES else None
+            if area is not None and area.sheet in self.grid.names:
+                found[area.sheet] = None
+        return list(found)
+
     # stage 2
     def identify(self) -> TemplateConfig:
         id_area = self.area(TEMPLATE_ID_NAME, "template")
         version_area = self.area(TEMPLATE_VERSION_NAME, "template")
         if id_area is None or version_area is None:
             raise InputRejected([Problem("template", self.origin, msg.NOT_A_TEMPLATE)])
+        self.package.check_sheets(self._template_sheets())  # one pass for all, before the first is read
         template_id = self.sheet(id_area).value(id_area.row1, id_area.col1)
         version = parse(self.sheet(version_area).value(version_area.row1, version_area.col1), Kind.INTEGER)
         id_cell = address(id_area.sheet, id_area.row1, id_area.col1)
@@ -171,8 +235,11 @@ class WorkbookReader:
             if area is not None:
                 fields[f.name] = area
         tables: dict[str, Area] = {}
-        for spec in config.tables:
-            area = self.area(spec.name)
+        found_tables = [(spec, self.area(spec.name)) for spec in config.tables]
+        # Every sheet the template reads, checked in one pass before the first is loaded.
+        places = [*fields.values(), *(area for _, area in found_tables if area is not None)]
+        self.package.check_sheets(area.sheet for area in places)
+        for spec, area in found_tables:
             if area is None:
                 continue
             if area.col2 - area.col1 + 1 != len(spec.columns):
@@ -190,6 +257,14 @@ class WorkbookReader:
                 self.add("structure", _area_text(area), msg.WRONG_HEADER, "no heading row", headings)
                 continue
             sheet = self.sheet(area)
+            heading = (
+                sheet.rows[area.row1 - 2][area.col1 - 1 : area.col2]
+                if area.row1 - 2 < len(sheet.rows)
+                else []
+            )
+            if heading == _headers(spec):
+                tables[spec.name] = area  # as written (the check below says the same, cell by cell)
+                continue
             for i, column in enumerate(spec.columns):
                 found = sheet.value(area.row1 - 1, area.col1 + i)
                 if not isinstance(found, str) or found.strip() != column.header:
@@ -232,13 +307,18 @@ class WorkbookReader:
         for f in specs:
             area = areas[f.name]
             sheet = self.sheet(area)
-            cells[f.name] = address(area.sheet, area.row1, area.col1)
-            if not self.merged(sheet, Area(area.sheet, area.row1, area.col1, area.row1, area.col1)):
-                no_value = self.package.check_sheet(area.sheet).no_value.get(
-                    cells[f.name].partition("!")[2], ""
-                )
-                raw = sheet.value(area.row1, area.col1)
-                values[f.name] = self.value(cells[f.name], raw, f.kind, f.required, no_value)
+            letter = get_column_letter(area.col1)
+            cells[f.name] = where = f"{area.sheet}!{letter}{area.row1}"
+            if sheet.merged and self.merged(
+                sheet, Area(area.sheet, area.row1, area.col1, area.row1, area.col1)
+            ):
+                continue
+            no_value = self.package.check_sheet(area.sheet).no_value.get(f"{letter}{area.row1}", "")
+            raw = sheet.value(area.row1, area.col1)
+            if no_value or f.kind is not Kind.TEXT or type(raw) is not str or not raw.strip(WHITE_SPACE):
+                values[f.name] = self.value(where, raw, f.kind, f.required, no_value)
+            else:
+                values[f.name] = raw  # most fields: text as it is (what ``value`` would say)
         return values, cells
 
     def read_table(self, spec: TableSpec, area: Area, max_rows: int) -> list[SourceRow]:
@@ -246,20 +326,20 @@ class WorkbookReader:
         if self.merged(sheet, area):
             return []
         out: list[SourceRow] = []
-        no_values = self.package.check_sheet(area.sheet).no_value
         width = len(spec.columns)
-        columns = [(c.key, c.kind, c.required, c.kind in (Kind.TEXT, Kind.CODE)) for c in spec.columns]
-        prefixes = [f"{area.sheet}!{get_column_letter(area.col1 + i)}" for i in range(width)]
-        for row in range(area.row1, min(area.row2, len(sheet.rows)) + 1):
-            line = sheet.rows[row - 1][area.col1 - 1 : area.col1 - 1 + width]
-            if line.count("") == len(line) and not no_values:
-                continue  # the fast path for the many blank rows left for input
-            addresses = [f"{prefix}{row}" for prefix in prefixes]
-            unread = {
-                a: no_values[a.partition("!")[2]] for a in addresses if a.partition("!")[2] in no_values
-            }
-            if not unread and all(is_blank(v) for v in line):
-                continue
+        first = area.col1 - 1
+        columns, keys, kinds, texts, typed = _layout(spec, area.sheet, area.col1)
+        unread = self._unread_by_row(area)
+        rows = sheet.rows
+        for row in range(area.row1, min(area.row2, len(rows)) + 1):
+            line = rows[row - 1][first : first + width]
+            lost = unread.get(row)
+            if not lost:
+                head = line[0] if line else ""
+                if not (type(head) is str and head.strip(WHITE_SPACE)) and (
+                    line.count("") == len(line) or all(is_blank(v) for v in line)
+                ):
+                    continue  # the many blank rows left for input
             if len(out) >= max_rows:
                 self.add(
                     "structure",
@@ -269,23 +349,52 @@ class WorkbookReader:
                     f"at most {max_rows:,}",
                 )
                 return out
-            line += [""] * (width - len(line))
-            values: dict[str, Any] = {}
-            for (key, kind, required, texty), raw, where in zip(columns, line, addresses, strict=True):
-                if texty and type(raw) is str and raw.strip(WHITE_SPACE) and where not in unread:
-                    values[key] = raw  # most cells: text as it is (the full path below says the same)
-                else:
-                    values[key] = self.value(where, raw, kind, required, unread.get(where, ""))
-            out.append(SourceRow(values, {c.key: w for c, w in zip(spec.columns, addresses, strict=True)}))
+            if len(line) < width:
+                line += [""] * (width - len(line))
+            values: dict[str, Any] = dict(zip(keys, line, strict=True))  # text cells are kept as they are
+            if lost:  # a formula without a value or an error value: said so, not read as blank
+                for i, key, kind, required in kinds:
+                    if i in lost:
+                        values[key] = self.value(f"{columns[key]}{row}", line[i], kind, required, lost[i])
+                    elif (i, key, kind, required) not in texts or not _text_as_is(line[i]):
+                        values[key] = self._parsed(line[i], kind, required, columns[key], row)
+            else:
+                for i, key, kind, required in texts:
+                    raw = line[i]
+                    if type(raw) is not str or not raw.strip(WHITE_SPACE):  # _text_as_is, inlined
+                        values[key] = self._parsed(raw, kind, required, columns[key], row)
+                for i, key, kind, required in typed:
+                    values[key] = self._parsed(line[i], kind, required, columns[key], row)
+            out.append(SourceRow(values, row, columns))
         return out
 
+    def _parsed(self, raw: CellValue | None, kind: Kind, required: bool, column: str, row: int) -> Any:
+        """``value`` for one table cell, its address worked out only if there is a problem to report."""
+        value = parse(raw, kind)
+        if isinstance(value, CellError) or (value is None and required):
+            return self.value(f"{column}{row}", raw, kind, required, "")
+        return value
+
+    def _unread_by_row(self, area: Area) -> dict[int, dict[int, str]]:
+        """The area's cells whose value cannot be read: row → column offset in the area → why."""
+        found: dict[int, dict[int, str]] = {}
+        for ref, why in self.package.check_sheet(area.sheet).no_value.items():
+            m = _CELL.match(ref)
+            if m is None:
+                continue
+            row, col = int(m.group(2)), column_number(m.group(1))
+            if area.row1 <= row <= area.row2 and area.col1 <= col <= area.col2:
+                found.setdefault(row, {})[col - area.col1] = why
+        return found
+
     # stage 5
-    def locate(self, where: dict[str, str], path: str) -> str:
+    def locate(self, built: Built, path: str) -> str:
+        """The cell a plan path came from: the path itself, else its nearest parent read from a cell."""
         parts = _PATH_PART.findall("." + path) if path else []
         while parts:
-            candidate = "".join(parts).lstrip(".")
-            if candidate in where:
-                return where[candidate]
+            where = built.cell("".join(parts).lstrip("."))
+            if where is not None:
+                return where
             parts.pop()
         return path
 
@@ -307,7 +416,7 @@ class WorkbookReader:
             document = model.model_validate(built.data)
         except ValidationError as exc:
             for p in problems_from_validation(exc):
-                where = self.locate(built.where, p.location)
+                where = self.locate(built, p.location)
                 if where not in reported:
                     message, expected = msg.friendly(p.message, p.expected)
                     self.add("schema", where, message, p.found, expected)
@@ -323,7 +432,7 @@ class WorkbookReader:
         built = cells_to_data(cells.fields, cells.field_cells, cells.tables)
         plan = self.validated(Plan, built)
         for p in reference_problems(plan):
-            self.add(p.stage, self.locate(built.where, p.location), p.message, p.found, p.expected)
+            self.add(p.stage, self.locate(built, p.location), p.message, p.found, p.expected)
         self.fail_if_any()
         return plan
 

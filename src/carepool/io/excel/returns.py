@@ -135,9 +135,7 @@ def _built(fields: dict[str, Any], field_cells: dict[str, str], tables: dict[str
     for name, key in _TABLES.items():
         items: list[dict[str, Any]] = []
         for i, row in enumerate(tables[name]):
-            out.where[f"{key}[{i}]"] = next(iter(row.cells.values()))
-            for column, cell in row.cells.items():
-                out.where[f"{key}[{i}].{column}"] = cell
+            out.rows[f"{key}[{i}]"] = (row, frozenset())
             items.append({k: v for k, v in row.values.items() if v is not None})
         out.data[key] = items
     seen: set[str] = set()
@@ -145,7 +143,7 @@ def _built(fields: dict[str, Any], field_cells: dict[str, str], tables: dict[str
         ref = row.values["scheme"]
         if ref in seen:
             out.problems.append(
-                Problem("cell", row.cells["scheme"], DUPLICATE, repr(ref), "one row per scheme")
+                Problem("cell", row.cell("scheme"), DUPLICATE, repr(ref), "one row per scheme")
             )
         seen.add(str(ref))
     return out

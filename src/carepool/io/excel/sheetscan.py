@@ -1,0 +1,259 @@
+"""Worksheet XML looked at before python-calamine reads it: a vectorised pass over all the sheets a
+template needs, and an exact count for any sheet that pass cannot vouch for.
+
+What the reader does (python-calamine, quick-xml underneath): in ``sheetData`` every element whose local
+name is ``c`` (any prefix) is a cell, placed by its ``r`` attribute — letters in either case, value in
+either quote, spaces allowed around ``=``, the *last* ``r`` if there are two — or, without one, just after
+the previous cell of the row; a ``row`` element's ``r`` sets the row of such unaddressed cells. It then
+allocates rows × columns for the sheet, so one cell at XFD1048576 (17 billion cells) aborts the process.
+
+``scan_sheets`` vouches for a sheet ("plain") only when every cell tag is written exactly as Excel,
+LibreOffice and openpyxl write it — ``<c r="A1"`` with the address first, one capital letter, at most five
+digits — and the sheet has no other ``r`` attribute and no prefixed ``c``, ``row`` or ``f`` tag. A plain
+sheet cannot reach past Z99999. Anything else goes to ``counted_extent``, which reads every cell and row
+tag (any prefix, quotes respected) and bounds the area from their addresses the way the reader places
+them; an address it cannot read counts as unbounded. Both over-approximate: text that merely looks like
+markup (in a comment, say) can only make a sheet look larger.
+
+The same pass says which sheets need a closer look for a document type declaration, Excel error cells,
+merged cells and formula cells, so those searches run only where something is there to find.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+FAST_BOUND: Final = 99_999 * 26  # the largest area a plain sheet can span (A1:Z99999)
+UNBOUNDED: Final = 2**63 - 1  # an address the reader might place anywhere
+
+_PAD: Final = bytes(16)  # between and around the sheets: every look-ahead below stays inside it
+
+Bytes = npt.NDArray[np.uint8]
+Positions = npt.NDArray[np.intp]
+
+
+def _table(chars: bytes) -> npt.NDArray[np.bool_]:
+    table = np.zeros(256, dtype=np.bool_)
+    table[np.frombuffer(chars, dtype=np.uint8)] = True
+    return table
+
+
+_UPPER: Final = _table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGIT: Final = _table(b"0123456789")
+_SPACE: Final = _table(b" \t\n\r\x0b\x0c")
+_NAME: Final = _table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-:")
+_NAME[0x80:] = True  # bytes that can continue an XML name; any other byte ends one
+
+
+Words = npt.NDArray[np.uint64]
+
+
+def _word(text: bytes) -> np.uint64:
+    return np.uint64(int.from_bytes(text, "little"))
+
+
+def _mask(length: int) -> np.uint64:
+    return np.uint64((1 << (8 * length)) - 1)
+
+
+_HIGH: Final = np.uint64(0x8080808080808080)
+_LOW7: Final = np.uint64(0x7F7F7F7F7F7F7F7F)
+_TENS: Final = np.uint64(0x0A0A0A0A0A0A0A0A)
+_ZEROS: Final = np.uint64(0x3030303030303030)
+_QUOTES: Final = np.uint64(0x2222222222222222)
+_ONE: Final = np.uint64(1)
+_SECOND_TO_SIXTH: Final = np.uint64(0x0000808080808000)  # the high bits of bytes 1 to 5
+_ROW: Final = _word(b'<row r="')
+
+
+def _digits_then_quote(words: Words) -> npt.NDArray[np.bool_]:
+    """For eight bytes each: one to five ASCII digits, then a double quote (bit tricks, byte-wise)."""
+    t = words ^ _ZEROS  # a digit becomes 0-9
+    not_digit = (((t | _HIGH) - _TENS) | t) & _HIGH  # high bit of each byte that is not 0-9
+    v = words ^ _QUOTES  # a quote becomes 0
+    quote = ~(((v & _LOW7) + _LOW7) | v) & _HIGH  # high bit of each byte that is a quote
+    first = not_digit & (~not_digit + _ONE)  # the first byte that is not a digit
+    found: npt.NDArray[np.bool_] = ((first & quote) != 0) & ((first & _SECOND_TO_SIXTH) != 0)
+    return found
+
+
+def _starts(words: Words, text: bytes) -> npt.NDArray[np.bool_]:
+    """For each word, whether its first bytes are ``text`` (at most eight bytes)."""
+    found: npt.NDArray[np.bool_] = (words & _mask(len(text))) == _word(text)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What one pass learnt about a sheet's XML."""
+
+    plain: bool  # the sheet cannot reach past Z99999 (see the module docstring)
+    declaration: bool  # a "<!" somewhere: a document type declaration, comment or CDATA to look at
+    error_type: bool  # a t="e" somewhere: maybe an Excel error cell
+    merges: bool  # a (possibly prefixed) mergeCell element
+    formulas: tuple[int, ...]  # offsets of unprefixed <f tags (formula cells), when plain
+    cells_part: tuple[int, int] | None = None  # where its one sheetData element lies, if plainly so
+
+
+def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
+    """One vectorised pass over several sheets' XML (joined, so the fixed cost is paid once).
+
+    Few array operations, each over all the sheets: at every "<", "=" and ":" the eight bytes from
+    there are read as one integer, and tags and attributes are told apart by integer comparisons.
+    What is found (rare, except formula cells) is then given to its sheet in plain Python.
+    """
+    if not parts:
+        return []
+    buffer = _PAD + _PAD.join(parts) + _PAD
+    a: Bytes = np.frombuffer(buffer, dtype=np.uint8)
+    words: Words = np.ndarray((len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,))
+    starts: list[int] = []
+    at = len(_PAD)
+    for part in parts:
+        starts.append(at)
+        at += len(part) + len(_PAD)
+
+    def sheets(found: Positions) -> set[int]:
+        return {bisect_right(starts, p) - 1 for p in found.tolist()}
+
+    def sheets_list(
+        found: Positions, more: Words | None = None, text: bytes = b"", at: int = 0
+    ) -> list[list[int]]:
+        """Each sheet's offsets of the positions found (and, given ``more``, followed by ``text`` ``at`` on)."""
+        if more is not None:
+            found = found[_starts(more[found + at], text)]
+        out: list[list[int]] = [[] for _ in parts]
+        for p in found.tolist():
+            sheet = bisect_right(starts, p) - 1
+            out[sheet].append(p - starts[sheet])
+        return out
+
+    lt = np.flatnonzero(a == ord("<"))
+    eq = np.flatnonzero(a == ord("="))
+    colon = np.flatnonzero(a == ord(":"))
+    w = words[lt]  # "<" and the seven bytes after it
+    tag = w & _mask(2)
+
+    # Cell tags: "<c" and then anything that ends the name. Plain ones are exactly <c r="A1"...
+    c_tags = tag == _word(b"<c")
+    maybe = lt[c_tags]
+    ends = ~_NAME[a[maybe + 2]]
+    cells = maybe[ends]
+    plain_cell = (
+        _starts(w[c_tags][ends], b'<c r="') & _UPPER[a[cells + 6]] & _digits_then_quote(words[cells + 7])
+    )
+    rows = lt[w == _ROW]
+
+    # Every r attribute: an "r" that no name character precedes, then "=" (or spaces and "=").
+    before = a[eq - 1]
+    r_eq = eq[before == ord("r")]
+    r_attrs = r_eq[~_NAME[a[r_eq - 2]]] - 1
+    spaced = [e for e in eq[_SPACE[before]].tolist() if _spaced_r(a, e)]
+    stray: set[int] = set()
+    if len(r_attrs) != int(np.count_nonzero(plain_cell)) + len(rows):  # then see which sheets have them
+        own = {p + 3 for p in cells[plain_cell].tolist()} | {p + 5 for p in rows.tolist()}
+        stray = {bisect_right(starts, p) - 1 for p in r_attrs.tolist() if p not in own}
+
+    c = words[colon]  # ":" and the seven bytes after it
+    pair = c & _mask(2)
+    maybe = colon[(pair == _word(b":c")) | (pair == _word(b":f"))]
+    prefixed = maybe[~_NAME[a[maybe + 2]]]
+    maybe = colon[_starts(c, b":row")]
+    prefixed_rows = maybe[~_NAME[a[maybe + 4]]]
+    not_plain = (
+        sheets(cells[~plain_cell])
+        | sheets(np.array(spaced, dtype=np.intp))
+        | sheets(prefixed)
+        | sheets(prefixed_rows)
+        | stray
+    )
+    declaration = sheets(lt[tag == _word(b"<!")])
+    t_eq = eq[before == ord("t")]
+    errors = sheets(t_eq[_starts(words[t_eq], b'="e"')])
+    merges = sheets(lt[_starts(w, b"<merge")]) | sheets(colon[_starts(c, b":merge")])
+    # The sheetData element, when it is the only one: <sheetData ...> ... </sheetData>, unprefixed.
+    maybe = lt[_starts(w, b"<sheetDa")]
+    opens = sheets_list(maybe[_starts(words[maybe + 8], b"ta") & ~_NAME[a[maybe + 10]]])
+    closes = sheets_list(lt[_starts(w, b"</sheetD")], words, b"ata>", 8)
+    elsewhere = sheets(colon[_starts(c, b":sheetDa")]) | declaration
+    formulas: list[list[int]] = [[] for _ in parts]
+    maybe = lt[tag == _word(b"<f")]
+    for p in maybe[~_NAME[a[maybe + 2]]].tolist():
+        sheet = bisect_right(starts, p) - 1
+        formulas[sheet].append(p - starts[sheet])
+    return [
+        Scan(
+            plain=i not in not_plain,
+            declaration=i in declaration,
+            error_type=i in errors,
+            merges=i in merges,
+            formulas=tuple(formulas[i]),
+            cells_part=(
+                (opens[i][0], closes[i][0] + len(b"</sheetData>"))
+                if len(opens[i]) == len(closes[i]) == 1 and opens[i][0] < closes[i][0] and i not in elsewhere
+                else None
+            ),
+        )
+        for i in range(len(parts))
+    ]
+
+
+def _spaced_r(a: Bytes, eq: int) -> bool:
+    """Whether the "=" at ``eq``, after spaces, belongs to an attribute named r (or cannot be told)."""
+    at = eq - 1
+    while at > 0 and _SPACE[a[at]]:
+        at -= 1
+    return at <= 0 or (a[at] == ord("r") and not _NAME[a[at - 1]])
+
+
+# --- the exact count -------------------------------------------------------------------------------
+
+# A cell or row start tag with any one prefix, up to its closing ">" (quoted values may hold ">").
+_TAG = re.compile(rb"""<(?:[^\s/>:!?<]*:)?(c|row)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_R_ATTR = re.compile(rb"""(?<![^\s"'])r\s*=\s*(?:"([^"]*)"|'([^']*)')?""")
+_ADDRESS = re.compile(rb"([A-Za-z]{0,7})([0-9]{1,10})")
+
+
+def _address(value: bytes | None) -> tuple[int, int] | None:
+    """(row, column) as the reader would place them; None if it might place them anywhere."""
+    m = _ADDRESS.fullmatch(value) if value is not None else None
+    if m is None:
+        return None
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ch - 64
+    return int(m.group(2)), col
+
+
+def counted_extent(data: bytes) -> int:
+    """An upper bound on rows × columns of the area the reader allocates, from every cell and row tag."""
+    max_row = max_col = max_row_tag = 0
+    unaddressed_cells = unaddressed_rows = 0
+    for m in _TAG.finditer(data):
+        is_cell = m.group(1) == b"c"
+        values = [r.group(1) if r.group(1) is not None else r.group(2) for r in _R_ATTR.finditer(m.group(2))]
+        if not values:
+            if is_cell:
+                unaddressed_cells += 1
+            else:
+                unaddressed_rows += 1
+            continue
+        for value in values:
+            place = _address(value)
+            if place is None:
+                return UNBOUNDED
+            row, col = place
+            if is_cell:
+                max_row, max_col = max(max_row, row), max(max_col, col)
+            else:
+                max_row_tag = max(max_row_tag, row)
+    if unaddressed_cells:  # they sit on the current row: at most one past the rows counted so far
+        max_row = max(max_row, max_row_tag + unaddressed_rows + 1)
+    return max_row * (max_col + unaddressed_cells)

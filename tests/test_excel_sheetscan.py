@@ -1,0 +1,89 @@
+"""The vectorised sheet scan against a slow, plain-Python statement of the same rules, on mutated sheets."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from carepool.io.excel.package import open_package
+from carepool.io.excel.sheetscan import FAST_BOUND, UNBOUNDED, Scan, counted_extent, scan_sheets
+from hostile.workbooks import good
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+NAME = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-:") | set(range(0x80, 0x100))
+PIECES = [
+    b"<", b">", b'"', b"'", b"=", b" ", b"\t", b"\n", b":", b"!", b"9", b"Z", b"z", b"AA", b"000000",
+    b"<c ", b"<c>", b"<c/>", b"<x:c ", b":c>", b":f>", b":row ", b" r=", b"r =", b'"r=', b"<row>",
+    b'<row r="', b'<c r="B', b'<c r="A1"', b"<f>", b"</c>", b"<!--", b't="e"', b"<mergeCell ", b"\x00",
+    b"<sheetData>", b"</sheetData>", b":sheetData",
+]  # fmt: skip
+
+
+def sheets() -> list[bytes]:
+    package = open_package(good(), "upload.xlsx")
+    return [package.sheet_xml(name) for name in package.sheet_names]
+
+
+def ends_name(data: bytes, at: int) -> bool:
+    return at >= len(data) or data[at] not in NAME
+
+
+def reference(data: bytes) -> Scan:
+    """The rules of ``scan_sheets``, one position at a time."""
+    plain = True
+    own: set[int] = set()
+    for m in re.finditer(rb"<c", data):
+        if ends_name(data, m.end()):
+            if re.match(rb'<c r="[A-Z][0-9]{1,5}"', data[m.start() :]):
+                own.add(m.start() + 3)
+            else:
+                plain = False
+    own |= {m.start() + 5 for m in re.finditer(rb'<row r="', data)}
+    for m in re.finditer(rb"=", data):
+        at = m.start() - 1
+        while at >= 0 and data[at] in b" \t\n\r\x0b\x0c":
+            at -= 1
+        if at >= 0 and data[at] == ord("r") and (at == 0 or data[at - 1] not in NAME) and at not in own:
+            plain = False
+    for m in re.finditer(rb":(c|f|row)", data):
+        if ends_name(data, m.end()):
+            plain = False
+    formulas = tuple(m.start() for m in re.finditer(rb"<f", data) if ends_name(data, m.end()))
+    opens = [m.start() for m in re.finditer(rb"<sheetData", data) if ends_name(data, m.end())]
+    closes = [m.start() for m in re.finditer(rb"</sheetData>", data)]
+    one = len(opens) == len(closes) == 1 and opens[0] < closes[0]
+    plainly = one and b":sheetDa" not in data and b"<!" not in data
+    return Scan(
+        plain=plain,
+        declaration=b"<!" in data,
+        error_type=b't="e"' in data,
+        merges=b"<merge" in data or b":merge" in data,
+        formulas=formulas,
+        cells_part=(opens[0], closes[0] + len(b"</sheetData>")) if plainly else None,
+    )
+
+
+@SETTINGS
+@given(st.data())
+def test_the_scan_says_what_the_rules_say(data: st.DataObject) -> None:
+    parts = sheets()
+    batch: list[bytes] = []
+    for _ in range(data.draw(st.integers(1, 3))):
+        xml = bytearray(data.draw(st.sampled_from(parts)))
+        for _ in range(data.draw(st.integers(0, 8))):
+            at = data.draw(st.integers(0, len(xml) - 1))
+            xml[at : at + data.draw(st.integers(0, 3))] = data.draw(st.sampled_from(PIECES))
+        batch.append(bytes(xml))
+    scans = scan_sheets(batch)
+    assert scans == [reference(xml) for xml in batch]
+    for xml, scan in zip(batch, scans, strict=True):
+        if scan.plain:  # the count, which reads addresses, finds nothing beyond the fast bound either
+            assert counted_extent(xml) <= FAST_BOUND or counted_extent(xml) == UNBOUNDED
+
+
+def test_the_exported_sheets_are_plain_and_say_where_their_formulas_are() -> None:
+    for xml, scan in zip(sheets(), scan_sheets(sheets()), strict=True):
+        assert scan == reference(xml)
+        assert scan.plain and not scan.declaration
