@@ -163,16 +163,16 @@ class LocatedReturn:
     """A return read from a workbook, with the cell each of its values came from."""
 
     ret: QuarterlyReturn
-    where: dict[str, str]  # template model path ("spend[2].spent_to_date") → "Sheet!D12"
+    built: Built  # knows the cell of every template model path ("spend[2].spent_to_date" → "Sheet!D12")
 
     def cell_of(self, path: str) -> str:
         """The cell behind a path of the monitoring return made from it (``to_monitoring_return``), or
         the nearest enclosing row or field; the path itself when nothing matches."""
         parts = [_RENAMED.get(part, part) for part in _PATH_PART.findall("." + path)] if path else []
         while parts:
-            candidate = "".join(parts).lstrip(".")
-            if candidate in self.where:
-                return self.where[candidate]
+            found = self.built.cell("".join(parts).lstrip("."))
+            if found is not None:
+                return found
             parts.pop()
         return path
 
@@ -180,7 +180,7 @@ class LocatedReturn:
 def _read_located(reader: WorkbookReader, config: TemplateConfig) -> LocatedReturn:
     cells = reader.read_cells(config)
     built = _built(cells.fields, cells.field_cells, cells.tables)
-    return LocatedReturn(reader.validated(QuarterlyReturn, built), dict(built.where))
+    return LocatedReturn(reader.validated(QuarterlyReturn, built), built)
 
 
 def read_return_located(raw: bytes, origin: str = "workbook") -> LocatedReturn:
