@@ -11,12 +11,13 @@ from functools import cache
 from carepool.demo import build_demo_plans
 from carepool.demo.returns import build_demo_returns
 from carepool.modelling.montecarlo import simulate_plan
+from carepool.modelling.scenarios import Scenario, ScenarioSet, run_scenarios
 from carepool.money import fmt_pounds
 from carepool.monitoring.position import year_position
 from carepool.policy import load_pack
 from carepool.reports.data import Monitoring, ReturnLine, Version, build_report_data
 from carepool.reports.html import MONITORING, SECTIONS, render_html
-from carepool.reports.monitoring import monitoring_figures
+from carepool.reports.monitoring import NONE_MET, monitoring_figures
 from test_reports_html import body, tables_of
 
 PACK = load_pack("bcf-2015-16")
@@ -54,11 +55,15 @@ def test_monitoring_charts_are_accessible_svg_each_with_its_table() -> None:
         "figure-monitoring-admissions",
         "figure-monitoring-released",
         "figure-monitoring-spend",
+        "figure-monitoring-distribution",
+        "figure-monitoring-exposure",
     }
     for fid, inside in figures.items():
         kinds = [i.split(":")[0] for i in inside]
         assert kinds.count("svg") == 1 and kinds.count("table") == 1, fid
-    for chart_id in ("monitoring-admissions", "monitoring-released", "monitoring-spend"):
+    for chart_id in (
+        f"monitoring-{c}" for c in ("admissions", "released", "spend", "distribution", "exposure")
+    ):
         start = html.index(f'aria-labelledby="{chart_id}-t {chart_id}-d"')
         start = html.rindex("<svg ", 0, start)
         root = ET.fromstring(html[start : html.index("</svg>", start) + len("</svg>")])
@@ -98,4 +103,33 @@ def test_without_a_simulation_the_admissions_chart_is_the_metric_trajectory() ->
         "Plan",
         "Actual",
     )
-    assert [c.id for c in figures.all()] == ["admissions", "released", "spend"]
+    assert [c.id for c in figures.all()] == [
+        "admissions",
+        "released",
+        "spend",
+        "exposure",
+    ]  # no outlook: no distribution
+
+
+def test_the_distribution_and_exposure_tables_hold_the_models_figures() -> None:
+    monitoring, html = monitored()
+    parsed = tables_of(html)
+    outlook = monitoring.outlook
+    assert outlook is not None
+    years = [int(row[1].replace(",", "")) for row in body(parsed.tables["monitoring-distribution-table"])]
+    assert years == [b.years for b in outlook.histogram] and sum(years) == outlook.runs
+    exposure = body(parsed.tables["monitoring-exposure-table"])
+    results = run_scenarios(
+        monitoring.position.plan,
+        PACK,
+        ScenarioSet(year="2015-16", scenarios=[Scenario(name=NONE_MET, achievement_pct=Decimal(0))]),
+    )
+    expected = [
+        (fmt_pounds(e.contribution), fmt_pounds(e.shortfall_share)) for r in results for e in r.exposure
+    ]
+    assert [(row[1], row[2]) for row in exposure] == expected
+    met = [row for row in exposure if row[0].endswith(", met")]
+    none = [row for row in exposure if row[0].endswith(", none met")]
+    assert met and none and len(met) == len(none)
+    assert all(row[2] == fmt_pounds(Decimal(0)) for row in met)  # the ambition met: nothing unearned
+    assert any(row[2] != fmt_pounds(Decimal(0)) for row in none)  # none of it met: someone carries it

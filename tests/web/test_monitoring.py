@@ -52,7 +52,7 @@ def test_a_viewer_sees_the_returns_the_position_and_charts_with_tables(site: Sit
     assert returns_table.count("Counts</strong>") == 2
     assert "£1,048,960.00" in page  # released so far: the cycle's figure
     assert 'id="spend-table"' in page and 'id="performance-table"' in page
-    for chart in ("admissions", "released", "spend"):
+    for chart in ("admissions", "released", "spend", "distribution", "exposure"):
         figure = re.search(
             rf'<figure class="carepool-figure[^"]*" id="figure-{chart}">(.*?)</figure>', page, re.S
         )

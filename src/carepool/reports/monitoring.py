@@ -13,9 +13,11 @@ from decimal import Decimal
 from carepool.modelling.history import NEL_METRIC, plan_history
 from carepool.modelling.montecarlo import FAN_PERCENTILES, SimulationResult
 from carepool.modelling.quarters import is_quarter
-from carepool.money import ZERO
+from carepool.modelling.scenarios import BASE_NAME, Scenario, ScenarioSet, run_scenarios
+from carepool.money import ZERO, fmt_pounds
 from carepool.monitoring.position import YearPosition
 from carepool.policy.schema import PolicyPack
+from carepool.problems import InputRejected
 from carepool.reports.charts import (
     BLUE,
     GREEN,
@@ -26,6 +28,7 @@ from carepool.reports.charts import (
     Series,
     bar_chart,
     fan_chart,
+    short_money,
     trajectory_chart,
 )
 
@@ -35,9 +38,12 @@ class MonitoringFigures:
     admissions: Chart | None
     money: Chart | None
     spend: Chart
+    distribution: Chart | None  # money released across the simulated years
+    exposure: Chart | None  # each partner's contribution and share of unearned money
 
     def all(self) -> list[Chart]:
-        return [c for c in (self.admissions, self.money, self.spend) if c is not None]
+        found = (self.admissions, self.money, self.spend, self.distribution, self.exposure)
+        return [c for c in found if c is not None]
 
 
 def admissions_chart(
@@ -107,6 +113,52 @@ def spend_chart(position: YearPosition, chart_id: str = "spend") -> Chart:
     )
 
 
+def distribution_chart(outlook: SimulationResult, chart_id: str = "distribution") -> Chart:
+    """How many simulated years released each band of money, from nothing to the whole pot."""
+    bins = outlook.histogram
+    return bar_chart(
+        chart_id,
+        f"Performance money released across {outlook.runs:,} simulated years",
+        "For each band of money released in a year, how many of the simulated years fell in it; the "
+        f"expected release is {fmt_pounds(outlook.expected_released)} of a {fmt_pounds(outlook.pot)} pot.",
+        [f"{short_money(b.lower)} to {short_money(b.upper)}" for b in bins],
+        [Series("Simulated years", BLUE, tuple(Decimal(b.years) for b in bins))],
+        "Money released",
+        money=False,
+    )
+
+
+NONE_MET = "none met"
+
+
+def exposure_chart(position: YearPosition, pack: PolicyPack, chart_id: str = "exposure") -> Chart | None:
+    """Each partner's contribution and its share of the performance money not earned, by the plan's
+    risk share, if the ambition is met and if none of it is (the scenarios engine's own figures)."""
+    worst = Scenario(name=NONE_MET, achievement_pct=Decimal(0))
+    try:
+        results = run_scenarios(position.plan, pack, ScenarioSet(year=position.year, scenarios=[worst]))
+    except InputRejected:
+        return None
+    case = {BASE_NAME: "met", NONE_MET: NONE_MET}
+    labels = [f"{e.partner}, {case[r.name]}" for r in results for e in r.exposure]
+    if not labels:
+        return None
+    return bar_chart(
+        chart_id,
+        f"Partners' exposure in {position.year}",
+        "For each partner, its contribution to the pooled budget and the share of unearned performance "
+        "money the risk share gives it, if the ambition is met and if none of it is.",
+        labels,
+        [
+            Series("Contribution", BLUE, tuple(e.contribution for r in results for e in r.exposure)),
+            Series(
+                "Share of unearned money", RED, tuple(e.shortfall_share for r in results for e in r.exposure)
+            ),
+        ],
+        "Partner, ambition",
+    )
+
+
 def monitoring_figures(
     position: YearPosition, pack: PolicyPack, outlook: SimulationResult | None, prefix: str = ""
 ) -> MonitoringFigures:
@@ -114,4 +166,6 @@ def monitoring_figures(
         admissions=admissions_chart(position, pack, outlook, f"{prefix}admissions"),
         money=money_chart(position, f"{prefix}released"),
         spend=spend_chart(position, f"{prefix}spend"),
+        distribution=distribution_chart(outlook, f"{prefix}distribution") if outlook else None,
+        exposure=exposure_chart(position, pack, f"{prefix}exposure"),
     )
