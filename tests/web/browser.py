@@ -11,7 +11,7 @@ from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,6 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Assertions wait as long as actions do: 2 cores shared with other test workers and a database server.
+expect.set_options(timeout=30_000)
 SCREENSHOTS = Path(__file__).parent / "screenshots"  # git-ignored; CI keeps them as artefacts
 BLOCKING = {"serious", "critical"}
 

@@ -65,6 +65,8 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "dashboard.download": EVERYONE,
     "admin.users": frozenset({"admin"}),
     "admin.new_user": frozenset({"admin"}),
+    "scenarios.show": EVERYONE,
+    "scenarios.save": frozenset({"editor"}),
     "admin.person": frozenset({"admin"}),
     "admin.grant": frozenset({"admin"}),
     "admin.revoke": frozenset({"admin"}),

@@ -179,6 +179,19 @@ def test_no_serious_accessibility_violations_on_any_page_type(site: Site, browse
         page.get_by_label("Amount").fill("x")
         page.get_by_role("button", name="Save as a new draft").click()
         found["edit-error"] = serious_violations(page)
+        page.goto(f"{base}/plans/{PLAN}/scenarios")
+        found["scenarios"] = serious_violations(page)
+        page.get_by_label("Name of the set").fill("Options")
+        page.locator("#scenario-1-name").fill("Lower ambition")
+        page.locator("#scenario-1-ambition_pct").fill("lots")
+        page.get_by_role("button", name="Save and compare").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("as a percentage")
+        found["scenarios-error"] = serious_violations(page)
+        page.locator("#scenario-1-ambition_pct").fill("2")
+        page.get_by_role("button", name="Save and compare").click()
+        expect(page.locator("#comparison")).to_be_visible()
+        found["scenarios-compared"] = serious_violations(page)
+        shot(page, "12-scenarios")
         # the generic form with errors in a date input and in a table of inputs
         page.goto(f"{base}/plans/{PLAN}/sections/milestones/0/change")
         page.get_by_role("group", name="Deadline", exact=True).get_by_label("Day").fill("")
@@ -209,7 +222,7 @@ def test_no_serious_accessibility_violations_on_any_page_type(site: Site, browse
         found["sign"] = serious_violations(page)
         context.close()
     assert {name: v for name, v in found.items() if v} == {}
-    assert len(found) == 29
+    assert len(found) == 32
 
 
 def test_the_accessibility_check_does_find_problems(browser: Browser) -> None:

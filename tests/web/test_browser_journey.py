@@ -154,6 +154,6 @@ def test_build_check_submit_sign_assure_resubmit_and_the_dashboard(site: Site, b
         page.goto(f"{base}/dashboard")
         row = page.locator("#plans tr", has_text="Brackenford")
         expect(row).to_contain_text("submitted")
-        expect(page.locator("#chart-status svg")).to_be_visible()
+        expect(page.locator("#figure-status svg")).to_be_visible()
         shot(page, "journey-08-dashboard")
         context.close()

@@ -30,7 +30,7 @@ def test_the_dashboard_shows_money_ambition_and_charts_with_their_figures(site: 
     national = sign_in(site, "national-viewer")
     page = national.get("/dashboard").get_data(as_text=True)
     for chart in ("status", "pooled", "at-risk", "ambition", "assurance"):
-        assert f'id="chart-{chart}"' in page and f'id="chart-{chart}-data"' in page, chart
+        assert f'id="figure-{chart}"' in page and f'id="{chart}-table"' in page, chart
     assert page.count('role="img"') == 5
     rows = list(csv.DictReader(io.StringIO(national.get("/dashboard.csv").get_data(as_text=True))))
     pooled = sum((Decimal(r["pooled"]) for r in rows), Decimal(0))

@@ -62,6 +62,9 @@ class TimelineEntry:
                     f"{d.get('quarter')} return recorded as revision {d.get('revision')} against version "
                     f"{self.version} (upload {d.get('upload_id')})"
                 )
+            case Kind.SCENARIOS_SAVED:
+                names = ", ".join(str(sc.get("name")) for sc in d.get("scenarios", []))
+                return f"scenarios saved as '{d.get('title')}': {names}"
             case Kind.ACCOUNT_CREATED:
                 roles = "; ".join(str(r.get("describe")) for r in d.get("roles", []))
                 return f"account {d.get('username')} created for {d.get('display_name')}" + (

@@ -21,6 +21,7 @@ class Kind(StrEnum):
     IMPORT_REJECTED = "import_rejected"  # a file refused; only the file and this event were written
     ASSURED = "assured"  # an assurance decision on a submitted version (bound to its hash)
     CONDITION_CLEARED = "condition_cleared"  # one condition of that decision met
+    SCENARIOS_SAVED = "scenarios_saved"  # a named set of what-if scenarios kept with the plan
     RETURN_RECORDED = "return_recorded"  # a quarterly return accepted (its file, quarter and revision)
     # Accounts (no plan): who may do what is part of the record too.
     ACCOUNT_CREATED = "account_created"
