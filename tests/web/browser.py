@@ -61,3 +61,12 @@ def serious_violations(page: Page) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in BLOCKING
     ]
+
+
+def sign_in_page(page: Page, base: str, passwords: dict[str, str], username: str) -> None:
+    """Sign in through the form, as a person would, and land on the plan list."""
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(passwords[username])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Plans")).to_be_visible()

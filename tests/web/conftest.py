@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import text
 
 from carepool.services.accounts import FAST
@@ -19,6 +20,7 @@ from carepool.store.db import SqlDatabase
 from carepool.web import create_app
 from carepool.web.bootstrap import bootstrap
 
+from .browser import CHROMIUM, CHROMIUM_ARGS
 from .helpers import Site
 
 ACCOUNT_TABLES = ("login_attempts", "role_assignments", "users")
@@ -64,3 +66,14 @@ def site(web_database_url: str, request: pytest.FixtureRequest) -> Iterator[Site
     app = create_app({"DATABASE_URL": web_database_url, "PASSWORD_HASH": "fast", "TESTING": True})
     yield Site(app, web_database_url, passwords)
     app.extensions["carepool"].db.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (one per test module)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

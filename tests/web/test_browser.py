@@ -4,33 +4,17 @@ plan, read the checklist, edit a contribution, meet a concurrency refusal; axe o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from carepool.services import workflow
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, serious_violations, served, shot
+from .browser import serious_violations, served, shot, sign_in_page
 from .helpers import CONTRIBUTION, OTHER, PLAN, Site
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def sign_in(page: Page, base: str, site: Site, username: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(site.passwords[username])
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Plans")).to_be_visible()
+    sign_in_page(page, base, site.passwords, username)
 
 
 def test_edit_a_plan_and_meet_a_concurrent_save(site: Site, browser: Browser) -> None:

@@ -7,38 +7,18 @@ dashboard shows where it stands. Screenshots of every step are kept in tests/web
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from carepool.services.accounts import FAST, create_user
 from carepool.services.permissions import Assignment, Role
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, served, shot
+from .browser import served, shot, sign_in_page
 from .helpers import CONTRIBUTION, PLAN, Site
 
 AREA = "E06900001"  # Brackenford
 COUNCIL_SIGNATORY = "brackenford-council-signatory"
 PASSWORD = "council signatory password"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def sign_in(page: Page, base: str, passwords: dict[str, str], username: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(passwords[username])
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Plans")).to_be_visible()
 
 
 def sign_out(page: Page) -> None:
@@ -76,7 +56,7 @@ def test_build_check_submit_sign_assure_resubmit_and_the_dashboard(site: Site, b
         page = context.new_page()
 
         # 1. Build: the editor breaks the plan (a partner falls short of its minimum) and mends it.
-        sign_in(page, base, passwords, "brackenford-editor")
+        sign_in_page(page, base, passwords, "brackenford-editor")
         page.goto(f"{base}/plans/{PLAN}/contributions/{CONTRIBUTION}")
         original = page.get_by_label("Amount").input_value()
         set_contribution(page, base, "£1.00")
@@ -105,7 +85,7 @@ def test_build_check_submit_sign_assure_resubmit_and_the_dashboard(site: Site, b
             (COUNCIL_SIGNATORY, "Dr Helen Okafor"),
             ("brackenford-chair", "Cllr Chair"),
         ):
-            sign_in(page, base, passwords, username)
+            sign_in_page(page, base, passwords, username)
             page.goto(f"{base}/plans/{PLAN}/sign")
             page.get_by_label("Full name").fill(full_name)
             page.get_by_label("Role").fill("Signatory for the test")
@@ -115,7 +95,7 @@ def test_build_check_submit_sign_assure_resubmit_and_the_dashboard(site: Site, b
             sign_out(page)
 
         # 4. The regional assurer records the outcome, with a condition and a due date.
-        sign_in(page, base, passwords, "assurer")
+        sign_in_page(page, base, passwords, "assurer")
         assert "fully signed" in status(page, base)
         page.goto(f"{base}/assurance")
         expect(page.get_by_role("link", name=re.compile("Brackenford")).first).to_be_visible()
@@ -134,7 +114,7 @@ def test_build_check_submit_sign_assure_resubmit_and_the_dashboard(site: Site, b
         sign_out(page)
 
         # 5. The area sees the outcome, changes the plan (signatures lapse) and resubmits.
-        sign_in(page, base, passwords, "brackenford-editor")
+        sign_in_page(page, base, passwords, "brackenford-editor")
         assert "approved subject to conditions" in status(page, base)
         expect(page.get_by_text("Publish the s75 agreement signed by both partners.")).to_be_visible()
         shot(page, "journey-06-outcome-seen-by-the-area")

@@ -4,35 +4,19 @@ cell, upload it (a wrong file first, with its error summary), and see what chang
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from carepool.services.plans import list_versions
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, serious_violations, served
+from .browser import serious_violations, served, sign_in_page
 from .helpers import CONTRIBUTION, PLAN, Site
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def _sign_in(page: Page, base: str, site: Site, username: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(site.passwords[username])
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Plans")).to_be_visible()
+    sign_in_page(page, base, site.passwords, username)
 
 
 def test_download_change_one_cell_and_upload(site: Site, browser: Browser, tmp_path: Path) -> None:

@@ -221,13 +221,7 @@ def to_monitoring_return(ret: QuarterlyReturn) -> monitoring.QuarterlyReturn:
 
 def read_return_workbook(raw: bytes, origin: str = "workbook") -> QuarterlyReturn:
     """Read a quarterly return; InputRejected lists every problem of the first failing stage."""
-    reader, config = open_workbook(raw, origin)
-    try:
-        if config.template_id != RETURN_TEMPLATE_V1.template_id:
-            raise reader.wrong_template(config, RETURN_TEMPLATE_V1)
-        return read_return_with(reader, config)
-    finally:
-        reader.close()
+    return read_return_located(raw, origin).ret
 
 
 def read_return_file(path: Path) -> QuarterlyReturn:
