@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from carepool.finance.flows import build_flows
 from carepool.finance.minimums import minimum_position
 from carepool.finance.performance import plan_release
-from carepool.model import pretty_json
+from carepool.model import Plan, pretty_json
 from carepool.money import total
 from carepool.policy import load_pack
 from carepool.services import imports, workflow
@@ -30,9 +30,9 @@ from carepool.services.ports import Database
 from factories import small_plan, two_tier_plan
 
 
-def _store(db: Database, *plans: object) -> None:
+def _store(db: Database, *plans: Plan) -> None:
     for plan in plans:
-        imports.import_plan_bytes(db, pretty_json(plan).encode(), "plan.json", "alice")  # type: ignore[arg-type]
+        imports.import_plan_bytes(db, pretty_json(plan).encode(), "plan.json", "alice")
 
 
 def test_a_change_through_another_handle_shows_on_the_next_read(db: Database, database_url: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from carepool.services.accounts import user_named
 from carepool.services.audit import account_timeline, verify_audit_chain
 
@@ -49,7 +51,7 @@ def test_bad_accounts_get_an_error_summary(site: Site) -> None:
 PERSON = "/admin/users/brackenford-viewer"
 
 
-def _accounts_log(site: Site) -> list[dict[str, object]]:
+def _accounts_log(site: Site) -> list[dict[str, Any]]:
     db = site.app.extensions["carepool"].db
     return [e.to_dict() for e in account_timeline(db)]
 
@@ -68,7 +70,7 @@ def test_every_account_change_is_in_the_hash_chain_with_who_and_what(site: Site)
     )
     assert admin.post(f"{PERSON}/active", data={"csrf_token": token, "active": "no"}).status_code == 302
     assert admin.post(f"{PERSON}/active", data={"csrf_token": token, "active": "yes"}).status_code == 302
-    mine = [e for e in _accounts_log(site) if e["detail"]["username"] == "brackenford-viewer"]  # type: ignore[index]
+    mine = [e for e in _accounts_log(site) if e["detail"]["username"] == "brackenford-viewer"]
     kinds = [e["kind"] for e in mine]
     assert kinds == [
         "account_created",

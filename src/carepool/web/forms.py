@@ -65,6 +65,13 @@ Kind = Literal[
     "steps",
     "group",
 ]
+# The model's annotated types that have an input of their own.
+ALIAS_KINDS: tuple[tuple[object, Kind], ...] = (
+    (Money, "money"),
+    (Percent, "percent"),
+    (Quantity, "number"),
+    (Text, "textarea"),
+)
 Loc = tuple[str | int, ...]
 
 BLANK_ROWS = 3  # empty rows offered under a table of inputs, to add more
@@ -232,9 +239,9 @@ def _spec(name: str, annotation: Any, required: bool, default: Any, description:
     )
     source = REFERENCES.get(name, "")
     origin = get_origin(inner)
-    for alias, kind in ((Money, "money"), (Percent, "percent"), (Quantity, "number"), (Text, "textarea")):
+    for alias, kind in ALIAS_KINDS:
         if inner == alias:
-            return _with_kind_hint(replace(base, kind=kind))  # type: ignore[arg-type]
+            return _with_kind_hint(replace(base, kind=kind))
     fmt = next((f for alias, f in FORMATS if inner == alias), "")
     if inner is str or fmt or (origin is Annotated and get_args(inner)[0] is str):
         return replace(base, kind="choice", source=source) if source else replace(base, fmt=fmt)
