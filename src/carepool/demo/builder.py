@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from carepool.model import CommissionerShare, Contribution, Kpi, Minimum, Scheme, SchemeFunding
+from carepool.model.plan import MetricPlan, MetricValue, PerformancePlan
 from carepool.money import ZERO, to_money
 
 MONEY_FLOW = {
@@ -167,4 +168,24 @@ def scheme(
         funding=list(t.funding[ref]),
         planned_savings=savings or {},
         uncommitted=uncommitted or {},
+    )
+
+
+def nel_admissions_metric(
+    perf: PerformancePlan, history: Collection[tuple[str, int]], year: str
+) -> MetricPlan:
+    """The emergency admissions metric of a demo plan: the baseline year's total, the planned quarters,
+    and as actuals the quarters before the baseline (``history``) followed by the performance actuals."""
+
+    def mv(period: str, value: str) -> MetricValue:
+        return MetricValue(period=period, value=Decimal(value))
+
+    return MetricPlan(
+        metric="nel_admissions",
+        baseline=mv(year, str(sum(c.admissions for c in perf.baseline))),
+        plan=[mv(c.quarter, str(c.admissions)) for c in perf.planned],
+        actuals=[
+            *(mv(q, str(n)) for q, n in history),
+            *(mv(c.quarter, str(c.admissions)) for c in perf.actuals),
+        ],
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from carepool.demo.builder import MONEY_FLOW, MoneyTable, gbp, scheme
+from carepool.demo.builder import MONEY_FLOW, MoneyTable, gbp, nel_admissions_metric, scheme
 from carepool.demo.text import CITY_CONDITIONS, CITY_NARRATIVE, CITY_S75
 from carepool.model import (
     Area,
@@ -363,15 +363,7 @@ def _metrics(pack: PolicyPack, perf: PerformancePlan) -> list[MetricPlan]:
         return MetricValue(period=period, value=Decimal(value))
 
     return [
-        MetricPlan(
-            metric="nel_admissions",
-            baseline=mv(Y1, str(sum(c.admissions for c in perf.baseline))),
-            plan=[mv(c.quarter, str(c.admissions)) for c in perf.planned],
-            actuals=[
-                *(mv(q, str(n)) for q, n in NEL_HISTORY),
-                *(mv(c.quarter, str(c.admissions)) for c in perf.actuals),
-            ],
-        ),
+        nel_admissions_metric(perf, NEL_HISTORY, Y1),
         MetricPlan(
             metric="residential_admissions",
             baseline=mv("2013-14", "668.4"),

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from carepool.demo.builder import MONEY_FLOW, MoneyTable, gbp, scheme
+from carepool.demo.builder import MONEY_FLOW, MoneyTable, gbp, nel_admissions_metric, scheme
 from carepool.demo.text import COUNTY_CONDITIONS, COUNTY_NARRATIVE, COUNTY_S75
 from carepool.model import (
     ConditionStatement,
@@ -559,15 +559,7 @@ def _metrics(pack: PolicyPack, perf: PerformancePlan) -> list[MetricPlan]:
         return MetricValue(period=period, value=Decimal(value))
 
     return [
-        MetricPlan(
-            metric="nel_admissions",
-            baseline=mv(Y1, str(sum(c.admissions for c in perf.baseline))),
-            plan=[mv(c.quarter, str(c.admissions)) for c in perf.planned],
-            actuals=[
-                *(mv(q, str(n)) for q, n in NEL_HISTORY),
-                *(mv(c.quarter, str(c.admissions)) for c in perf.actuals),
-            ],
-        ),
+        nel_admissions_metric(perf, NEL_HISTORY, Y1),
         MetricPlan(
             metric="residential_admissions",
             baseline=mv("2013-14", "702.9"),
