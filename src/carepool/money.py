@@ -56,11 +56,12 @@ def to_money(value: object) -> Decimal:
         raise MoneyError(f"expected an amount of money, found {type(value).__name__}")
     if not amount.is_finite():
         raise MoneyError(f"expected a finite amount, found {_show(value)}")
-    if abs(amount) > MAX_AMOUNT:
+    if not -MAX_AMOUNT <= amount <= MAX_AMOUNT:
         raise MoneyError(f"{_show(value)} is not a plausible amount (the limit is {fmt_pounds(MAX_AMOUNT)})")
-    if amount != amount.quantize(PENNY, rounding=ROUND_DOWN):
+    pence = amount.quantize(PENNY)  # exact unless there were digits below a penny, whatever the rounding
+    if pence != amount:
         raise MoneyError(f"amounts are pounds and pence (at most 2 decimal places), found {_show(value)}")
-    return amount.quantize(PENNY)
+    return pence
 
 
 def _show(value: object) -> str:

@@ -12,7 +12,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from carepool.model.types import Code, Money, Percent, Period, Quantity, Quarter, Text, Year
+from carepool.model.types import Code, Money, Percent, Period, Quantity, Quarter, Text, Year, empty
 
 FORMAT: Final = "carepool-plan/1"
 
@@ -113,16 +113,16 @@ class Scheme(Record):
     name: str
     type: str = ""
     area_of_spend: str = ""
-    commissioners: list[CommissionerShare] = []
+    commissioners: list[CommissionerShare] = empty(list)
     provider: str = Field(default="", description="organisation code or name of the provider")
     new_or_existing: Literal["new", "existing"] = "new"
     description: Text = ""
-    outcomes: list[str] = []
-    kpis: list[Kpi] = []
-    funding: list[SchemeFunding] = []
-    planned_savings: dict[Year, Money] = {}
-    uncommitted: dict[Year, Money] = Field(
-        default={}, description="part of the funding not yet committed (can be cut under a risk-share order)"
+    outcomes: list[str] = empty(list)
+    kpis: list[Kpi] = empty(list)
+    funding: list[SchemeFunding] = empty(list)
+    planned_savings: dict[Year, Money] = empty(dict)
+    uncommitted: dict[Year, Money] = empty(
+        dict, description="part of the funding not yet committed (can be cut under a risk-share order)"
     )
 
 
@@ -135,8 +135,8 @@ class MetricPlan(Record):
     metric: Code = Field(description="metric id from the policy pack")
     name: str = Field(default="", description="name of a local metric")
     baseline: MetricValue | None = None
-    plan: list[MetricValue] = []
-    actuals: list[MetricValue] = []
+    plan: list[MetricValue] = empty(list)
+    actuals: list[MetricValue] = empty(list)
 
 
 class QuarterCount(Record):
@@ -147,19 +147,17 @@ class QuarterCount(Record):
 class PerformancePlan(Record):
     """Non-elective admissions ambition and the area's share of the performance money."""
 
-    baseline: list[QuarterCount] = Field(
-        default=[], description="admissions in the same quarters one year earlier"
-    )
-    planned: list[QuarterCount] = Field(default=[], description="planned admissions per payment quarter")
-    actuals: list[QuarterCount] = []
+    baseline: list[QuarterCount] = empty(list, description="admissions in the same quarters one year earlier")
+    planned: list[QuarterCount] = empty(list, description="planned admissions per payment quarter")
+    actuals: list[QuarterCount] = empty(list)
     ambition_pct: Percent | None = None
     justification: Text = ""
     fund_share: Money | None = Field(
         default=None, description="the area's share of the national performance fund"
     )
     stated_pot: Money | None = None
-    criteria_met: dict[str, list[str]] = Field(
-        default={}, description="tranche id → condition/metric ids judged met (2013 design)"
+    criteria_met: dict[str, list[str]] = empty(
+        dict, description="tranche id → condition/metric ids judged met (2013 design)"
     )
     average_length_of_stay_days: Quantity | None = None
 
@@ -203,7 +201,7 @@ class Milestone(Record):
     owner: str = ""
     deadline: date
     status: Literal["not_started", "in_progress", "done", "late"] = "not_started"
-    tasks: list[Task] = []
+    tasks: list[Task] = empty(list)
 
 
 class RiskShareMethod(StrEnum):
@@ -222,10 +220,8 @@ class RiskShareStep(StrEnum):
 
 class RiskShareRule(Record):
     method: RiskShareMethod
-    splits: dict[Code, Percent] = Field(
-        default={}, description="partner → % (fixed split, or outside-pool split)"
-    )
-    order: list[RiskShareStep] = []
+    splits: dict[Code, Percent] = empty(dict, description="partner → % (fixed split, or outside-pool split)")
+    order: list[RiskShareStep] = empty(list)
     risk_pool: Money | None = None
     description: Text = ""
 
@@ -276,21 +272,21 @@ class Plan(Record):
     policy: str = Field(description="policy pack id, e.g. bcf-2015-16")
     area: Area
     years: list[Year] = Field(min_length=1)
-    organisations: list[Organisation] = []
-    partners: list[Partner] = []
-    minimums: list[Minimum] = []
-    pools: list[Pool] = []
-    contributions: list[Contribution] = []
-    schemes: list[Scheme] = []
-    metrics: list[MetricPlan] = []
+    organisations: list[Organisation] = empty(list)
+    partners: list[Partner] = empty(list)
+    minimums: list[Minimum] = empty(list)
+    pools: list[Pool] = empty(list)
+    contributions: list[Contribution] = empty(list)
+    schemes: list[Scheme] = empty(list)
+    metrics: list[MetricPlan] = empty(list)
     performance: PerformancePlan = PerformancePlan()
-    conditions: list[ConditionStatement] = []
-    risks: list[Risk] = []
-    milestones: list[Milestone] = []
+    conditions: list[ConditionStatement] = empty(list)
+    risks: list[Risk] = empty(list)
+    milestones: list[Milestone] = empty(list)
     s75: HeadsOfTerms = HeadsOfTerms()
-    signatories: list[Signatory] = []
-    narrative: dict[str, Text] = {}
-    stated_totals: list[StatedTotal] = []
+    signatories: list[Signatory] = empty(list)
+    narrative: dict[str, Text] = empty(dict)
+    stated_totals: list[StatedTotal] = empty(list)
 
     def organisation(self, code: str) -> Organisation | None:
         return next((o for o in self.organisations if o.code == code), None)

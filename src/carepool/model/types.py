@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -37,6 +38,12 @@ def _count_in(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace(",", "").strip()
     return value
+
+
+def empty(factory: Callable[[], list[Any] | dict[Any, Any]], description: str | None = None) -> Any:
+    """An empty list or dict as a field's default, made afresh for each record (pydantic deep-copies a
+    literal ``[]`` or ``{}`` default on every validation) and still shown as the default in the schema."""
+    return Field(default_factory=factory, json_schema_extra={"default": factory()}, description=description)
 
 
 MONEY_PATTERN = r"^\d+\.\d{2}$"
