@@ -123,29 +123,30 @@ def _headers(spec: TableSpec) -> list[CellValue]:
     return known[1]
 
 
-def _text_as_is(raw: CellValue | None) -> bool:
-    """Whether a text cell's value is the plan's value as it is (what ``parse`` would say, quicker)."""
-    return type(raw) is str and bool(raw.strip(WHITE_SPACE))
+def _blank_line(line: list[CellValue]) -> bool:
+    """Whether a table row holds nothing (its first cell is checked first: most rows start with text)."""
+    head = line[0] if line else ""
+    if type(head) is str and head.strip(WHITE_SPACE):
+        return False
+    return line.count("") == len(line) or all(is_blank(v) for v in line)
 
 
 _Column = tuple[int, str, Kind, bool]  # offset in the table, key, kind, required
-_Layout = tuple[dict[str, str], list[str], list[_Column], list[_Column], list[_Column]]
+_Layout = tuple[dict[str, str], list[str], list[_Column]]
 _LAYOUTS: dict[tuple[int, str, int], tuple[TableSpec, _Layout]] = {}
 
 
 def _layout(spec: TableSpec, sheet: str, col1: int) -> _Layout:
-    """A table's columns as ``read_table`` walks them: key → "Sheet!D"; keys; every column; the text
-    columns (kept as they are unless blank); the others (always parsed). Kept per table spec and place:
-    a few dozen per template version, whatever the input (a spec hashes slowly, so it is keyed by id)."""
+    """A table's columns as ``read_table`` walks them: key → "Sheet!D"; keys; every column. Kept per table
+    spec and place: a few dozen per template version, whatever the input (a spec hashes slowly, so it is
+    keyed by id)."""
     key = (id(spec), sheet, col1)
     known = _LAYOUTS.get(key)
     if known is not None and known[0] is spec:
         return known[1]
     columns = {c.key: f"{sheet}!{get_column_letter(col1 + i)}" for i, c in enumerate(spec.columns)}
     kinds = [(i, c.key, c.kind, c.required) for i, c in enumerate(spec.columns)]
-    texts = [k for k in kinds if k[2] in (Kind.TEXT, Kind.CODE)]
-    typed = [k for k in kinds if k[2] not in (Kind.TEXT, Kind.CODE)]
-    layout = (columns, [c.key for c in spec.columns], kinds, texts, typed)
+    layout = (columns, [c.key for c in spec.columns], kinds)
     if len(_LAYOUTS) < 1024:  # sheets can be renamed, so bound it all the same
         _LAYOUTS[key] = (spec, layout)
     return layout
@@ -325,55 +326,48 @@ class WorkbookReader:
         sheet = self.sheet(area)
         if self.merged(sheet, area):
             return []
-        out: list[SourceRow] = []
         width = len(spec.columns)
         first = area.col1 - 1
-        columns, keys, kinds, texts, typed = _layout(spec, area.sheet, area.col1)
+        columns, keys, kinds = _layout(spec, area.sheet, area.col1)
         unread = self._unread_by_row(area)
         rows = sheet.rows
-        for row in range(area.row1, min(area.row2, len(rows)) + 1):
-            line = rows[row - 1][first : first + width]
-            lost = unread.get(row)
-            if not lost:
-                head = line[0] if line else ""
-                if not (type(head) is str and head.strip(WHITE_SPACE)) and (
-                    line.count("") == len(line) or all(is_blank(v) for v in line)
-                ):
-                    continue  # the many blank rows left for input
-            if len(out) >= max_rows:
-                self.add(
-                    "structure",
-                    _area_text(area),
-                    msg.TOO_MANY_ROWS,
-                    f"more than {max_rows:,} rows",
-                    f"at most {max_rows:,}",
-                )
-                return out
+        numbers = [
+            row
+            for row in range(area.row1, min(area.row2, len(rows)) + 1)
+            if row in unread or not _blank_line(rows[row - 1][first : first + width])
+        ]  # the many blank rows left for input are skipped
+        if len(numbers) > max_rows:
+            where = _area_text(area)
+            self.add(
+                "structure", where, msg.TOO_MANY_ROWS, f"more than {max_rows:,} rows", f"at most {max_rows:,}"
+            )
+            numbers = numbers[:max_rows]
+        if not numbers:
+            return []
+        lines = [rows[row - 1][first : first + width] for row in numbers]
+        for line in lines:
             if len(line) < width:
                 line += [""] * (width - len(line))
-            values: dict[str, Any] = dict(zip(keys, line, strict=True))  # text cells are kept as they are
-            if lost:  # a formula without a value or an error value: said so, not read as blank
-                for i, key, kind, required in kinds:
-                    if i in lost:
-                        values[key] = self.value(f"{columns[key]}{row}", line[i], kind, required, lost[i])
-                    elif (i, key, kind, required) not in texts or not _text_as_is(line[i]):
-                        values[key] = self._parsed(line[i], kind, required, columns[key], row)
+        # Column by column: each column's cells typed in one pass; a cell's address is worked out only
+        # when it has a problem to report.
+        typed_columns: list[list[Any]] = []
+        for (i, key, kind, required), cells in zip(kinds, zip(*lines, strict=True), strict=True):
+            if kind is Kind.TEXT or kind is Kind.CODE:  # text as it is, unless blank or not text
+                values = [v if type(v) is str and v.strip(WHITE_SPACE) else parse(v, kind) for v in cells]
             else:
-                for i, key, kind, required in texts:
-                    raw = line[i]
-                    if type(raw) is not str or not raw.strip(WHITE_SPACE):  # _text_as_is, inlined
-                        values[key] = self._parsed(raw, kind, required, columns[key], row)
-                for i, key, kind, required in typed:
-                    values[key] = self._parsed(line[i], kind, required, columns[key], row)
-            out.append(SourceRow(values, row, columns))
-        return out
-
-    def _parsed(self, raw: CellValue | None, kind: Kind, required: bool, column: str, row: int) -> Any:
-        """``value`` for one table cell, its address worked out only if there is a problem to report."""
-        value = parse(raw, kind)
-        if isinstance(value, CellError) or (value is None and required):
-            return self.value(f"{column}{row}", raw, kind, required, "")
-        return value
+                values = [parse(v, kind) for v in cells]
+            if (required and None in values) or CellError in map(type, values) or unread:
+                values = [
+                    self.value(f"{columns[key]}{row}", raw, kind, required, unread.get(row, {}).get(i, ""))
+                    if value is None or type(value) is CellError or row in unread
+                    else value
+                    for row, raw, value in zip(numbers, cells, values, strict=True)
+                ]
+            typed_columns.append(values)
+        return [
+            SourceRow(dict(zip(keys, values, strict=True)), row, columns)
+            for row, values in zip(numbers, zip(*typed_columns, strict=True), strict=True)
+        ]
 
     def _unread_by_row(self, area: Area) -> dict[int, dict[int, str]]:
         """The area's cells whose value cannot be read: row → column offset in the area → why."""
