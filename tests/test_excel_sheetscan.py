@@ -17,7 +17,7 @@ PIECES = [
     b"<", b">", b'"', b"'", b"=", b" ", b"\t", b"\n", b":", b"!", b"9", b"Z", b"z", b"AA", b"000000",
     b"<c ", b"<c>", b"<c/>", b"<x:c ", b":c>", b":f>", b":row ", b" r=", b"r =", b'"r=', b"<row>",
     b'<row r="', b'<c r="B', b'<c r="A1"', b"<f>", b"</c>", b"<!--", b't="e"', b"<mergeCell ", b"\x00",
-    b"<sheetData>", b"</sheetData>", b":sheetData", b"</row>", b"/>", b'<row r="9"></row>', b'<c r="A9"/>',
+    b"<sheetData>", b"</sheetData>", b":sheetData",
 ]  # fmt: skip
 
 
@@ -55,47 +55,14 @@ def reference(data: bytes) -> Scan:
     closes = [m.start() for m in re.finditer(rb"</sheetData>", data)]
     one = len(opens) == len(closes) == 1 and opens[0] < closes[0]
     plainly = one and b":sheetDa" not in data and b"<!" not in data
-    pieces = None
-    if plainly:
-        pieces = [(opens[0], closes[0] + len(b"</sheetData>"))]
-        for start, end in blank_rows(data) if plain else []:
-            at, stop = pieces[-1]
-            if at <= start and end <= stop:
-                pieces[-1:] = [(at, start), (end, stop)] if start > at else [(end, stop)]
     return Scan(
         plain=plain,
         declaration=b"<!" in data,
         error_type=b't="e"' in data,
         merges=b"<merge" in data or b":merge" in data,
         formulas=formulas,
-        reader_pieces=tuple(pieces) if pieces is not None else None,
+        cells_part=(opens[0], closes[0] + len(b"</sheetData>")) if plainly else None,
     )
-
-
-def blank_rows(data: bytes) -> list[tuple[int, int]]:
-    """Runs of rows holding only self-closing cells, cut between two tags (see ``_blank_rows``)."""
-    opens = [m.start() for m in re.finditer(rb'<row r="', data)]
-    closes = [m.start() for m in re.finditer(rb"</row>", data)]
-    if len(opens) != len(closes) or any(o >= c for o, c in zip(opens, closes, strict=True)):
-        return []
-    if any(c >= o for c, o in zip(closes, opens[1:], strict=False)):
-        return []
-    tags = [m.start() for m in re.finditer(rb"<", data)]
-
-    def empty_cell(at: int) -> bool:
-        if not (data.startswith(b"<c", at) and ends_name(data, at + 2)):
-            return False
-        following = [t for t in tags if t > at]
-        return bool(following) and data[following[0] - 2 : following[0]] == b"/>"
-
-    runs: list[tuple[int, int]] = []
-    for o, c in zip(opens, closes, strict=True):
-        if all(empty_cell(t) for t in tags if o < t < c):
-            if runs and runs[-1][1] == o:
-                runs[-1] = (runs[-1][0], c + len(b"</row>"))
-            else:
-                runs.append((o, c + len(b"</row>")))
-    return [(b, e) for b, e in runs if b > 0 and data[b - 1 : b] == b">" and data[e : e + 1] == b"<"]
 
 
 @SETTINGS

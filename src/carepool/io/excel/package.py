@@ -112,7 +112,7 @@ def _parse_reference(text: str) -> Area | None:
 class SheetFacts:
     no_value: dict[str, str]  # cell → why its value cannot be read (calamine shows these as blank)
     merged: list[Area]
-    reader_pieces: tuple[tuple[int, int], ...] | None  # what of its XML the cell reader is given (Scan)
+    cells_part: tuple[int, int] | None  # where the sheet's only sheetData element lies, if plainly so
 
 
 @dataclass(slots=True)
@@ -146,7 +146,7 @@ class Package:
             if name not in self._checked:
                 raise ValueError(f"sheet {name} has not been checked")
         given = {
-            name: _reader_sheet(self._inflated[name], self._checked[name].reader_pieces)
+            name: _reader_sheet(self._inflated[name], self._checked[name].cells_part)
             if name in sheets
             else _EMPTY
             for name in self.sheet_names
@@ -192,7 +192,7 @@ class Package:
         else:
             formulas = _formulas_without_value(data)
         no_value.update(dict.fromkeys(formulas, msg.FORMULA_NO_VALUE))
-        return SheetFacts(no_value, merged, scan.reader_pieces)
+        return SheetFacts(no_value, merged, scan.cells_part)
 
 
 def column_number(letters: bytes | str) -> int:
@@ -468,16 +468,11 @@ _EMPTY_SHEET: Final = f'<worksheet xmlns="{MAIN_NS[1:-1]}"><sheetData/></workshe
 _EMPTY: Final = (_EMPTY_SHEET, zlib.crc32(_EMPTY_SHEET))
 
 
-def _reader_sheet(data: bytes, pieces: tuple[tuple[int, int], ...] | None) -> tuple[Buffer, int]:
-    """A checked sheet's XML as the cell reader needs it, with its CRC: only what ``Scan.reader_pieces``
-    says it reads (its sheetData, less the rows of empty cells left for input), so there is less to copy
-    and parse; the whole XML otherwise. Pieces are cut at tag boundaries, so joined they are well formed."""
-    if pieces is None:
-        return data, zlib.crc32(data)
-    view = memoryview(data)
-    part: Buffer = (
-        view[pieces[0][0] : pieces[0][1]] if len(pieces) == 1 else b"".join(view[s:e] for s, e in pieces)
-    )
+def _reader_sheet(data: bytes, cells_part: tuple[int, int] | None) -> tuple[Buffer, int]:
+    """A checked sheet's XML as the cell reader needs it, with its CRC: only the sheetData element when
+    there is plainly one (the reader reads cells there and nowhere else, and stops at its end), so there
+    is less to copy and parse; the whole XML otherwise."""
+    part = memoryview(data)[cells_part[0] : cells_part[1]] if cells_part else data
     return part, zlib.crc32(part)
 
 

@@ -99,9 +99,7 @@ class Scan:
     error_type: bool  # a t="e" somewhere: maybe an Excel error cell
     merges: bool  # a (possibly prefixed) mergeCell element
     formulas: tuple[int, ...]  # offsets of unprefixed <f tags (formula cells), when plain
-    reader_pieces: tuple[tuple[int, int], ...] | None = None
-    """What the cell reader needs of the sheet, as (start, end) offsets to join: its one sheetData element
-    (when plainly so) without the rows that hold only empty cells (when the sheet is plain); None: all."""
+    cells_part: tuple[int, int] | None = None  # where its one sheetData element lies, if plainly so
 
 
 def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
@@ -190,91 +188,21 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
     for p in maybe[~_NAME[a[maybe + 2]]].tolist():
         sheet = bisect_right(starts, p) - 1
         formulas[sheet].append(p - starts[sheet])
-    blank = _blank_rows(a, lt, w, np.flatnonzero(c_tags)[ends], starts, len(parts))
-    scans: list[Scan] = []
-    for i in range(len(parts)):
-        plain = i not in not_plain
-        pieces = None
-        if len(opens[i]) == len(closes[i]) == 1 and opens[i][0] < closes[i][0] and i not in elsewhere:
-            pieces = _without((opens[i][0], closes[i][0] + len(b"</sheetData>")), blank[i] if plain else [])
-        scans.append(
-            Scan(
-                plain=plain,
-                declaration=i in declaration,
-                error_type=i in errors,
-                merges=i in merges,
-                formulas=tuple(formulas[i]),
-                reader_pieces=pieces,
-            )
+    return [
+        Scan(
+            plain=i not in not_plain,
+            declaration=i in declaration,
+            error_type=i in errors,
+            merges=i in merges,
+            formulas=tuple(formulas[i]),
+            cells_part=(
+                (opens[i][0], closes[i][0] + len(b"</sheetData>"))
+                if len(opens[i]) == len(closes[i]) == 1 and opens[i][0] < closes[i][0] and i not in elsewhere
+                else None
+            ),
         )
-    return scans
-
-
-_ROW_END: Final = b"</row>"
-
-
-def _blank_rows(
-    a: Bytes, lt: Positions, w: Words, cell_tags: Positions, starts: list[int], count: int
-) -> list[list[tuple[int, int]]]:
-    """Each sheet's runs of rows holding only empty cells, as (start, end) offsets: ``<row r="..."> <c .../>
-    ... </row>`` with no other tag inside, each cell written as one self-closing tag (so it has no value).
-
-    A template leaves many such rows for input; the cell reader reads nothing from them, so it is not
-    given them. ``cell_tags``: the indices into ``lt`` of cell tags. A sheet whose row tags do not plainly
-    alternate (open, close, open, ...) has none.
-    """
-    found: list[list[tuple[int, int]]] = [[] for _ in range(count)]
-    opens = np.flatnonzero(w == _ROW)  # indices into lt
-    closes = np.flatnonzero(_starts(w, _ROW_END))
-    if not len(opens) or not len(closes):
-        return found
-    first = np.array(starts)
-    open_sheet = np.searchsorted(first, lt[opens], side="right") - 1
-    close_sheet = np.searchsorted(first, lt[closes], side="right") - 1
-    paired = np.bincount(open_sheet, minlength=count) == np.bincount(close_sheet, minlength=count)
-    opens, open_sheet = opens[paired[open_sheet]], open_sheet[paired[open_sheet]]
-    closes = closes[paired[close_sheet]]  # now the n-th open and the n-th close are in one sheet
-    ordered = opens < closes
-    ordered[:-1] &= (closes[:-1] < opens[1:]) | (open_sheet[1:] != open_sheet[:-1])
-    disordered = np.zeros(count, dtype=np.bool_)
-    disordered[open_sheet[~ordered]] = True
-    keep = ~disordered[open_sheet]
-    opens, closes, open_sheet = opens[keep], closes[keep], open_sheet[keep]
-
-    following = lt[np.minimum(cell_tags + 1, len(lt) - 1)]  # the next tag after each cell tag
-    empty = cell_tags[(a[following - 1] == ord(">")) & (a[following - 2] == ord("/"))]
-    other = np.ones(len(lt), dtype=np.int32)  # every tag but an empty cell
-    other[empty] = 0
-    seen = np.cumsum(other)
-    blank = seen[closes - 1] == seen[opens]  # nothing but empty cells between the two row tags
-    begin, end, sheet = lt[opens[blank]], lt[closes[blank]] + len(_ROW_END), open_sheet[blank]
-    if not len(begin):
-        return found
-    new_run = np.ones(len(begin), dtype=np.bool_)
-    new_run[1:] = begin[1:] != end[:-1]  # a row that starts where the last one ended joins its run
-    run_ends = np.append(np.flatnonzero(new_run)[1:] - 1, len(begin) - 1)
-    begin, end, sheet = begin[new_run], end[run_ends], sheet[new_run]
-    # Only runs cut between two tags ("...>" and "<..."): joined, the pieces then hold exactly the tags
-    # and attributes this pass saw, none made anew across a cut.
-    between_tags = (a[begin - 1] == ord(">")) & (a[end] == ord("<"))
-    for b, e, i in zip(
-        begin[between_tags].tolist(), end[between_tags].tolist(), sheet[between_tags].tolist(), strict=True
-    ):
-        found[i].append((b - starts[i], e - starts[i]))
-    return found
-
-
-def _without(part: tuple[int, int], holes: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """``part`` less the ``holes`` that lie wholly inside it, as the pieces left."""
-    pieces: list[tuple[int, int]] = []
-    at, stop = part
-    for start, end in holes:
-        if at <= start and end <= stop:
-            if start > at:
-                pieces.append((at, start))
-            at = end
-    pieces.append((at, stop))
-    return tuple(pieces)
+        for i in range(len(parts))
+    ]
 
 
 def _spaced_r(a: Bytes, eq: int) -> bool:
