@@ -331,20 +331,21 @@ class WorkbookReader:
         columns, keys, kinds = _layout(spec, area.sheet, area.col1)
         unread = self._unread_by_row(area)
         rows = sheet.rows
-        numbers = [
-            row
+        read = [
+            (row, line)
             for row in range(area.row1, min(area.row2, len(rows)) + 1)
-            if row in unread or not _blank_line(rows[row - 1][first : first + width])
+            if not _blank_line(line := rows[row - 1][first : first + width]) or row in unread
         ]  # the many blank rows left for input are skipped
+        numbers = [row for row, _ in read]
         if len(numbers) > max_rows:
             where = _area_text(area)
             self.add(
                 "structure", where, msg.TOO_MANY_ROWS, f"more than {max_rows:,} rows", f"at most {max_rows:,}"
             )
-            numbers = numbers[:max_rows]
+            numbers, read = numbers[:max_rows], read[:max_rows]
         if not numbers:
             return []
-        lines = [rows[row - 1][first : first + width] for row in numbers]
+        lines = [line for _, line in read]
         for line in lines:
             if len(line) < width:
                 line += [""] * (width - len(line))
