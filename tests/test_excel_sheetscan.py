@@ -17,7 +17,8 @@ PIECES = [
     b"<", b">", b'"', b"'", b"=", b" ", b"\t", b"\n", b":", b"!", b"9", b"Z", b"z", b"AA", b"000000",
     b"<c ", b"<c>", b"<c/>", b"<x:c ", b":c>", b":f>", b":row ", b" r=", b"r =", b'"r=', b"<row>",
     b'<row r="', b'<c r="B', b'<c r="A1"', b"<f>", b"</c>", b"<!--", b't="e"', b"<mergeCell ", b"\x00",
-    b"<sheetData>", b"</sheetData>", b":sheetData",
+    b"<sheetData>", b"</sheetData>", b":sheetData", b" = ", b"t='e'", b'xt="e"', b"=\n",
+    b"</row>", b"/>", b'<row r="9">', b'<c r="A9"/>', b"<v>1</v>", b"<c/>", b"<is>",
 ]  # fmt: skip
 
 
@@ -55,14 +56,38 @@ def reference(data: bytes) -> Scan:
     closes = [m.start() for m in re.finditer(rb"</sheetData>", data)]
     one = len(opens) == len(closes) == 1 and opens[0] < closes[0]
     plainly = one and b":sheetDa" not in data and b"<!" not in data
+    cells_part = (opens[0], closes[0] + len(b"</sheetData>")) if plainly else None
     return Scan(
         plain=plain,
         declaration=b"<!" in data,
-        error_type=b't="e"' in data,
+        error_type=re.search(rb"""t=(?:"e"|'e'|[ \t\n\r\x0b\x0c])|[ \t\n\r\x0b\x0c]=""", data) is not None,
         merges=b"<merge" in data or b":merge" in data,
         formulas=formulas,
-        cells_part=(opens[0], closes[0] + len(b"</sheetData>")) if plainly else None,
+        cells_part=cells_part,
+        empty_tail=empty_tail(data, closes[0]) if cells_part else None,
     )
+
+
+def empty_tail(data: bytes, close: int) -> int | None:
+    """Walking back from ``</sheetData>`` over "<"s that start <row r=", </row> or an empty cell (a cell tag
+    with /> right before the next "<"): the first <row r=" after the last other "<"."""
+    tags = [m.start() for m in re.finditer(rb"<", data)]
+    at = tags.index(close)
+    start = None
+    while at > 0:
+        at -= 1
+        here = tags[at]
+        if data.startswith(b'<row r="', here):
+            start = here
+        elif data.startswith(b"</row>", here) or (
+            data.startswith(b"<c", here)
+            and ends_name(data, here + 2)
+            and data[tags[at + 1] - 2 : tags[at + 1]] == b"/>"
+        ):
+            pass
+        else:
+            break
+    return start
 
 
 @SETTINGS

@@ -21,6 +21,9 @@ MISSING_PART: Final = "the workbook is missing a part every Excel file has"
 DTD_FOUND: Final = "the workbook contains a document type declaration, which Excel never writes"
 SHEET_TOO_LARGE: Final = "this sheet is far larger than a template sheet can be"
 UNREADABLE: Final = "the workbook cannot be read"
+NOT_UTF8: Final = (
+    "this sheet is not saved as UTF-8 text, as Excel saves it; open the file in Excel and save it"
+)
 
 # --- stage "template": which template and version is this -------------------------------------------
 NOT_A_TEMPLATE: Final = "this workbook is not a carepool template (it has no TemplateId cell); download the template from carepool"

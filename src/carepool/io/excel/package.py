@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import struct
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from types import MappingProxyType
@@ -32,6 +32,7 @@ from xml.etree import ElementTree
 from zlib_ng import zlib_ng as zlib  # the zlib API, 1.7× faster inflate and a vectorised CRC-32
 
 from carepool.io.excel import messages as msg
+from carepool.io.excel.sheetcells import unreadable_cells
 from carepool.io.excel.sheetscan import FAST_BOUND, UNBOUNDED, Scan, counted_extent, scan_sheets
 from carepool.problems import InputRejected, Problem
 
@@ -50,13 +51,6 @@ REL_NS: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relation
 PKG_REL_NS: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _WORKSHEET_TYPE: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 
-_FORMULA_CELL = re.compile(
-    rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"[^>]*?>(.*?)</(?:\w+:)?c>", re.S
-)
-_CELL_OPEN = re.compile(rb"<(?:\w+:)?c\s([^>]*)>")
-_REF_ATTR = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_VALUE = re.compile(rb"<(?:\w+:)?v>")
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _CENTRAL_HEADER = struct.Struct("<4s6H3L5H2L")
 _END_RECORD = struct.Struct("<4s4H2LH")
@@ -113,6 +107,7 @@ class SheetFacts:
     no_value: dict[str, str]  # cell → why its value cannot be read (calamine shows these as blank)
     merged: list[Area]
     cells_part: tuple[int, int] | None  # where the sheet's only sheetData element lies, if plainly so
+    empty_tail: int | None  # where, in it, its trailing run of empty rows begins (Scan)
 
 
 @dataclass(slots=True)
@@ -146,9 +141,7 @@ class Package:
             if name not in self._checked:
                 raise ValueError(f"sheet {name} has not been checked")
         given = {
-            name: _reader_sheet(self._inflated[name], self._checked[name].cells_part)
-            if name in sheets
-            else _EMPTY
+            name: _reader_sheet(self._inflated[name], self._checked[name]) if name in sheets else _EMPTY
             for name in self.sheet_names
         }
         return stored_zip(_reader_parts(given, self.date1904, self.kept))
@@ -178,6 +171,8 @@ class Package:
     def _facts(self, name: str, data: bytes, scan: Scan) -> SheetFacts:
         if scan.declaration and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
             raise _reject(f"{self.origin} (sheet {name})", msg.DTD_FOUND)
+        if not _utf8(data):  # the checks here search bytes: another encoding could hide what they look for
+            raise _reject(f"{self.origin} (sheet {name})", msg.NOT_UTF8, "", "UTF-8, as Excel saves it")
         extent = FAST_BOUND if scan.plain else counted_extent(data)
         if extent > MAX_SHEET_CELLS:
             found = f"{extent:,} cells" if extent != UNBOUNDED else "a cell address that cannot be read"
@@ -186,13 +181,12 @@ class Package:
             Area(name, int(r1), column_number(c1), int(r2 or r1), column_number(c2 or c1))
             for c1, r1, c2, r2 in (_MERGE.findall(data) if scan.merges else [])
         ]
-        no_value = dict.fromkeys(_error_cells(data) if scan.error_type else (), msg.ERROR_VALUE)
-        if scan.plain:
-            formulas = _unprefixed_formulas_without_value(data, scan.formulas) if scan.formulas else set()
-        else:
-            formulas = _formulas_without_value(data)
+        if scan.plain and not scan.formulas and not scan.error_type:
+            return SheetFacts({}, merged, scan.cells_part, scan.empty_tail)  # nothing to look for
+        formulas, errors = unreadable_cells(data, scan)
+        no_value = dict.fromkeys(errors, msg.ERROR_VALUE)
         no_value.update(dict.fromkeys(formulas, msg.FORMULA_NO_VALUE))
-        return SheetFacts(no_value, merged, scan.cells_part)
+        return SheetFacts(no_value, merged, scan.cells_part, scan.empty_tail)
 
 
 def column_number(letters: bytes | str) -> int:
@@ -332,53 +326,15 @@ def sheet_extent(data: bytes) -> int:
     return FAST_BOUND if scan_sheets([data])[0].plain else counted_extent(data)
 
 
-def _error_cells(data: bytes) -> set[str]:
-    """Cells holding an Excel error such as #N/A (type ``e``)."""
-    if b't="e"' not in data:
-        return set()
-    found: set[str] = set()
-    for attrs in _CELL_OPEN.findall(data):
-        ref = _REF_ATTR.search(attrs) if b't="e"' in attrs else None
-        if ref is not None:
-            found.add(ref.group(1).decode())
-    return found
+_DECLARED_ENCODING: Final = re.compile(rb"""(?:\xef\xbb\xbf)?<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
 
 
-def _formulas_without_value(data: bytes) -> set[str]:
-    unprefixed = b"<sheetData" in data
-    if (b"<f" not in data and (unprefixed or b":f" not in data)) or not _FORMULA.search(data):
-        return set()
-    if unprefixed:
-        return _unprefixed_formulas_without_value(data)
-    return {
-        ref.decode()
-        for ref, body in _FORMULA_CELL.findall(data)
-        if _FORMULA.search(body) and not _VALUE.search(body)
-    }
-
-
-def _unprefixed_formulas_without_value(data: bytes, tags: Iterable[int] | None = None) -> set[str]:
-    """The same, visiting only the cells that hold a formula (a sheet may have a few among thousands).
-
-    ``tags``: where each ``<f`` tag starts, when already known (``scan_sheets``).
-    """
-    found: set[str] = set()
-    for at in _formula_tags(data) if tags is None else tags:
-        start = data.rfind(b"<c", 0, at)
-        end = data.find(b"</c>", at)
-        cell = data[start : end if end != -1 else len(data)]
-        ref = _REF_ATTR.search(cell, 0, cell.find(b">"))
-        if ref is not None and not _VALUE.search(cell):
-            found.add(ref.group(1).decode())
-    return found
-
-
-def _formula_tags(data: bytes) -> Iterator[int]:
-    at = data.find(b"<f")
-    while at != -1:
-        if data[at + 2 : at + 3] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):
-            yield at
-        at = data.find(b"<f", at + 2)
+def _utf8(data: bytes) -> bool:
+    """Whether the sheet's XML is UTF-8 (or ASCII), as Excel writes it: no UTF-16, no other encoding declared."""
+    if b"\x00" in data or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    declared = _DECLARED_ENCODING.match(data)
+    return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
 
 
 def open_package(raw: bytes, origin: str) -> Package:
@@ -468,11 +424,19 @@ _EMPTY_SHEET: Final = f'<worksheet xmlns="{MAIN_NS[1:-1]}"><sheetData/></workshe
 _EMPTY: Final = (_EMPTY_SHEET, zlib.crc32(_EMPTY_SHEET))
 
 
-def _reader_sheet(data: bytes, cells_part: tuple[int, int] | None) -> tuple[Buffer, int]:
+def _reader_sheet(data: bytes, facts: SheetFacts) -> tuple[Buffer, int]:
     """A checked sheet's XML as the cell reader needs it, with its CRC: only the sheetData element when
-    there is plainly one (the reader reads cells there and nowhere else, and stops at its end), so there
-    is less to copy and parse; the whole XML otherwise."""
-    part = memoryview(data)[cells_part[0] : cells_part[1]] if cells_part else data
+    there is plainly one (the reader reads cells there and nowhere else, and stops at its end), less the
+    trailing run of empty rows in it (nothing there can hold a value; see ``sheetscan``), so there is
+    less to copy and parse; the whole XML otherwise."""
+    if facts.cells_part is None:
+        return data, zlib.crc32(data)
+    start, end = facts.cells_part
+    view = memoryview(data)
+    if facts.empty_tail is None:
+        part: Buffer = view[start:end]
+    else:  # up to the empty rows, then the closing tag
+        part = b"".join((view[start : facts.empty_tail], view[end - len(b"</sheetData>") : end]))
     return part, zlib.crc32(part)
 
 
