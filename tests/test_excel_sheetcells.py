@@ -105,6 +105,11 @@ def test_a_sheet_in_another_encoding_is_refused() -> None:
             assert [p.message for p in exc.problems] == [msg.NOT_UTF8]
         else:
             raise AssertionError("read")
+    # As Excel writes it: a byte order mark and a declaration that says UTF-8.
+    excel = rezipped(
+        good(), {part: lambda xml: b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\r\n' + xml}
+    )
+    assert read_plan_workbook(excel) == read_plan_workbook(good())
 
 
 def test_the_known_limit_a_start_tag_hidden_in_a_quoted_attribute() -> None:

@@ -334,7 +334,7 @@ def _utf8(data: bytes) -> bool:
     if b"\x00" in data or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return False
     declared = _DECLARED_ENCODING.match(data)
-    return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
+    return declared is None or declared.group(1).lower() in (b"utf-8", b"utf8", b"us-ascii", b"ascii")
 
 
 def open_package(raw: bytes, origin: str) -> Package:
