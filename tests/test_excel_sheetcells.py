@@ -40,6 +40,8 @@ CELL_PIECES = [
     '<c r="{ref}" t = "e"><v>#N/A</v></c>',
     "<c r=\"{ref}\" t='e'><v>#REF!</v></c>",
     '<c r="{ref}" xt="x"><v>6</v></c>',
+    '<c r="{ref}"t="e"><v>#N/A</v></c>',
+    '<c t="e"r="{ref}"><v>#N/A</v></c>',
     '<c r="{ref}" t="n"><f>A1</f>\n<v>9</v></c>',
     '<c r="{ref}"><f>IF(A1&gt;0,"a&lt;b","")</f><v>1</v></c>',
 ]

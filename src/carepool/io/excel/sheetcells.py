@@ -39,7 +39,9 @@ _AFTER_FORMULA: Final = re.compile(
     rb"|(?:<" + _PREFIX + rb"v\s*/>\s*)?</c>)"  # no value: the cell ends
 )
 _CELL_START: Final = re.compile(rb"<" + _PREFIX + rb"c\s([^>]*)>")
-_ERROR_TYPE: Final = re.compile(rb"""(?<![^\s])t\s*=\s*(?:"e"|'e')""")
+_ERROR_TYPE: Final = re.compile(
+    rb"""(?<![^\s"'])t\s*=\s*(?:"e"|'e')"""
+)  # the reader needs no space after a quote
 _R_ADDRESS: Final = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
 
 # Every piece of markup, as the reader tokenises it.
@@ -48,7 +50,7 @@ _MARKUP: Final = re.compile(
     rb"|<(/?)" + _PREFIX + rb"(" + _NAME + rb"*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)(?:>|\Z)",
     re.S,
 )
-_ATTRIBUTE: Final = re.compile(rb"""(?<![^\s])(""" + _NAME + rb"""+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTRIBUTE: Final = re.compile(rb"""(?<![^\s"'])(""" + _NAME + rb"""+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def unreadable_cells(data: bytes, scan: Scan) -> tuple[set[str], set[str]]:
