@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from carepool.io.excel import messages as msg
 from carepool.io.excel.package import open_package
 from carepool.io.excel.sheetscan import FAST_BOUND, UNBOUNDED, Scan, counted_extent, scan_sheets
-from hostile.workbooks import good
+from carepool.problems import InputRejected
+from hostile.workbooks import calamine_read, good, minimal_workbook, worksheet
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NAME = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-:") | set(range(0x80, 0x100))
@@ -112,3 +115,33 @@ def test_the_exported_sheets_are_plain_and_say_where_their_formulas_are() -> Non
     for xml, scan in zip(sheets(), scan_sheets(sheets()), strict=True):
         assert scan == reference(xml)
         assert scan.plain and not scan.declaration
+
+
+EXTENT_PIECES = [
+    '<row r="3">', "<row>", "</row>", "<row/>", '<row r="2"/>', "<x></row>", '<a/b:row r="2">', "</a/b:row>",
+    "<c>", "</c>", "<c/>", '<c r="B2">', '<a/b:c r="C3">', "</a/b:c>", '<p:q:c r="Z9">', '<c r="D1"/>',
+    "<v>1</v>", '<!-- <c r="Z99"> -->', "<c x='>' r=\"E2\">", '<?p <c r="Z50"> ?>', '<c r="F1" r="A7">',
+]  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(EXTENT_PIECES), max_size=24))
+@example(['<row r="2">', "</row>", "<x></row>", "<x></row>", "<c>", "<v>1</v>", "</c>"])
+@example(['<a/b:c r="C3">', "<v>1</v>", "</a/b:c>"])
+def test_the_count_bounds_the_area_the_reader_allocates(pieces: list[str]) -> None:
+    """Found in review: an end of a row closing another element (``<x></row>``) moved the reader on a row
+    uncounted, and ``a/b:c`` names a cell; a small sheet could make it allocate billions of cells."""
+    xml = worksheet("<sheetData>" + "".join(pieces) + "</sheetData>")
+    rows = calamine_read(minimal_workbook([xml]), ["S1"])[0]
+    if not isinstance(rows, str):
+        assert counted_extent(xml) >= len(rows) * max((len(row) for row in rows), default=0)
+
+
+def test_ends_of_rows_that_close_other_elements_cannot_grow_a_sheet_unseen() -> None:
+    moved_on = "<x></row>" * 2000
+    xml = worksheet(
+        f'<sheetData><row r="1"><c r="XFD1"><v>1</v></c></row>{moved_on}<c><v>2</v></c></sheetData>'
+    )
+    with pytest.raises(InputRejected) as refused:
+        open_package(minimal_workbook([xml]), "t.xlsx").check_sheets(["S1"])
+    assert [p.message for p in refused.value.problems] == [msg.SHEET_TOO_LARGE]

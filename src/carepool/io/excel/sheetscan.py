@@ -273,8 +273,12 @@ def _spaced_r(a: Bytes, eq: int) -> bool:
 
 # --- the exact count -------------------------------------------------------------------------------
 
-# A cell or row start tag with any one prefix, up to its closing ">" (quoted values may hold ">").
-_TAG = re.compile(rb"""<(?:[^\s/>:!?<]*:)?(c|row)(?=[\s/>])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+# Every piece of markup, as the reader tokenises it: comments, CDATA and processing instructions end at
+# their own terminators; any other tag at the first ">" outside quotes (its name included).
+_MARKUP = re.compile(
+    rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)|<((?:[^>\"']|\"[^\"]*\"|'[^']*')*)(?:>|\Z)",
+    re.S,
+)
 _R_ATTR = re.compile(rb"""(?<![^\s"'])r\s*=\s*(?:"([^"]*)"|'([^']*)')?""")
 _ADDRESS = re.compile(rb"([A-Za-z]{0,7})([0-9]{1,10})")
 
@@ -296,18 +300,41 @@ def cell_place(value: bytes | None, row: int, col: int) -> tuple[int, int] | Non
     return (row, col + 1) if value is None else _address(value)
 
 
+def tag_parts(content: bytes) -> tuple[bool, bool, bytes, bytes]:
+    """What lies between a tag's "<" and ">", as the reader reads it: (an end tag, self-closing, the local
+    part of its name, the rest). The name runs to the first white space (a "/" just before ">" closes the
+    tag), and its local part follows the first ":" (so ``a/b:c`` names a cell and ``p:q:c`` does not)."""
+    closing = content.startswith(b"/")
+    body = content[1:] if closing else content
+    empty = not closing and body.endswith(b"/")
+    parts = (body[:-1] if empty else body).split(None, 1)
+    name = parts[0] if parts else b""
+    return closing, empty, name.split(b":", 1)[-1], parts[1] if len(parts) > 1 else b""
+
+
 def counted_extent(data: bytes) -> int:
-    """An upper bound on rows × columns of the area the reader allocates, from every cell and row tag."""
+    """An upper bound on rows × columns of the area the reader allocates, from every cell and row tag.
+
+    The reader places a cell without an address on the current row, just after the cell before; a row's
+    r sets the current row and every end of a row (``</row>``, ``<row/>``, whatever prefix) moves it on.
+    """
     max_row = max_col = max_row_tag = 0
-    unaddressed_cells = unaddressed_rows = 0
-    for m in _TAG.finditer(data):
-        is_cell = m.group(1) == b"c"
-        values = [r.group(1) if r.group(1) is not None else r.group(2) for r in _R_ATTR.finditer(m.group(2))]
+    unaddressed_cells = row_ends = 0
+    for m in _MARKUP.finditer(data):
+        content = m.group(1)
+        if content is None or not content or content[:1] in (b"!", b"?"):
+            continue
+        closing, empty, local, rest = tag_parts(content)
+        if local == b"row":
+            row_ends += 1 if closing or empty else 0
+            if closing:
+                continue
+        elif local != b"c" or closing:
+            continue
+        is_cell = local == b"c"
+        values = [r.group(1) if r.group(1) is not None else r.group(2) for r in _R_ATTR.finditer(rest)]
         if not values:
-            if is_cell:
-                unaddressed_cells += 1
-            else:
-                unaddressed_rows += 1
+            unaddressed_cells += is_cell
             continue
         for value in values:
             place = _address(value)
@@ -318,6 +345,6 @@ def counted_extent(data: bytes) -> int:
                 max_row, max_col = max(max_row, row), max(max_col, col)
             else:
                 max_row_tag = max(max_row_tag, row)
-    if unaddressed_cells:  # they sit on the current row: at most one past the rows counted so far
-        max_row = max(max_row, max_row_tag + unaddressed_rows + 1)
+    if unaddressed_cells:  # on the current row: at most the last row set, moved on by every row's end
+        max_row = max(max_row, max_row_tag + row_ends + 1)
     return max_row * (max_col + unaddressed_cells)
