@@ -92,6 +92,17 @@ def test_hostile_markup_before_or_in_the_empty_rows_changes_no_value(cells: str)
     assert [trimmed(r) for r in given_] == [trimmed(r) for r in uncut]
 
 
+def test_a_value_begun_in_the_cut_rows_never_completes() -> None:
+    """Found in review: ``<c;:v>`` is a cell tag to the scan and a v to the reader. The cell it is in never
+    ends (no end tag named c can follow in the run), so the whole sheetData cannot be read; without the run,
+    what comes before it reads as it would."""
+    cells = '<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2" t="str">/><c;:v>hi/></row></sheetData>'
+    found = cut_and_uncut([worksheet(cells)])
+    assert found is not None
+    given_, uncut, cut = found
+    assert cut and given_ == [[[1.0]]] and isinstance(uncut[0], str)
+
+
 def test_the_empty_rows_at_the_end_are_cut_and_no_others() -> None:
     blank = '<row r="{n}"><c r="A{n}" s="1"/><c r="B{n}" s="1"/></row>'
     cells = (

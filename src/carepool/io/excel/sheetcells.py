@@ -2,19 +2,20 @@
 error value (#N/A, #DIV/0!, ...). The importer names these cells instead of reading them as blank.
 
 Two ways to find them. In a plain sheet (``Scan.plain``: every cell tag written ``<c r="A1"``), each formula
-tag the scan found is read with a strict pattern from its cell's start tag: the cell, the formula, then a
-saved value or the cell's end, each tag up to its ">". A cell written any other way, and any sheet that is
-not plain, is read by tokenising the whole sheet as the reader does (quotes, comments, CDATA and
-processing instructions respected; a cell without an address placed after the one before).
+tag the scan found is matched from its cell's start tag against the one form Excel, LibreOffice and
+openpyxl write: the cell (attributes ``name="value"``), the formula, then ``<v>`` and plain text, or the
+cell's end. Anything else, and any sheet that is not plain, is read by tokenising the whole sheet as the
+reader does (``sheetscan.MARKUP`` and ``tag_parts``: quotes, comments, CDATA, processing instructions,
+names and their local parts) and following its cell loop:
 
-What "no saved value" means is what the reader does: a formula cell without a ``v`` element, or with only
-an empty ``<v/>``, reads as blank. ``<v></v>`` is a saved empty text (a formula that gives ""), read as blank
-like any blank cell.
+- a cell goes where its r says, or, without one, just after the cell before; a row's first r sets the row
+  (a cell's r does not), and every end of a row moves it on;
+- what is inside a formula element is its text: a ``v`` there is no value;
+- the last child decides: an ``f``, an empty ``<v/>`` or ``<is/>`` after a value leaves the cell blank;
+- a ``v`` counts only if it holds plain text, written first and without character references (the reader
+  keeps only the first piece of text, so ``<v>&#53;</v>`` reads as blank), and not in an inline-string cell.
 
-Limit (said in the tests too): the strict pattern reads bytes, so a file built to deceive it (a cell's
-start tag hidden inside another tag's quoted attribute, just before a formula) can still have a formula
-cell read as blank, unnamed. That is no more than leaving the cell blank: Excel, LibreOffice and openpyxl
-never write such markup, and what the file really holds is never read as something else.
+``<v></v>`` is a saved empty text (a formula that gives ""), read as blank like any blank cell.
 """
 
 from __future__ import annotations
@@ -23,33 +24,22 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from carepool.io.excel.sheetscan import Scan, cell_place
+from carepool.io.excel.sheetscan import MARKUP, Scan, address_of, tag_parts
 
 _NAME: Final = rb"[^\s/>:!?<=]"
 _PREFIX: Final = rb"(?:" + _NAME + rb"*:)?"
+_ATTRIBUTES: Final = rb'(?:\s+[\w:.-]+="[^"<>&]*")*\s*'  # name="value", as Excel writes them
 
-# At a formula tag of a simple, plain sheet: its cell's start tag, the formula, then a value or the end.
-_FORMULA_CELL: Final = re.compile(
-    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>\s*'  # the cell (not self-closing)
-    rb"<f(?:[\s/>])"
-)
+# At a formula tag of a plain sheet: its cell's start tag, then the formula and a value or the cell's end.
+_FORMULA_CELL: Final = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"' + _ATTRIBUTES + rb">\s*<f[\s/>]")
 _AFTER_FORMULA: Final = re.compile(
-    rb"<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*"  # the formula, with or without its text
-    rb"(?:(<" + _PREFIX + rb"v(?:>|\s[^>]*(?<!/)>))"  # a saved value
-    rb"|(?:<" + _PREFIX + rb"v\s*/>\s*)?</c>)"  # no value: the cell ends
+    rb"<f" + _ATTRIBUTES + rb"(?:/>|>[^<]*</f>)\s*"  # the formula, with or without its text
+    rb"(?:<v>([^<&]+)</v>\s*</c>"  # a saved value, plain text
+    rb"|(?:<v\s*/>\s*)?</c>)"  # no value: the cell ends
 )
-_CELL_START: Final = re.compile(rb"<" + _PREFIX + rb"c\s([^>]*)>")
-_ERROR_TYPE: Final = re.compile(
-    rb"""(?<![^\s"'])t\s*=\s*(?:"e"|'e')"""
-)  # the reader needs no space after a quote
+_CELL_START: Final = re.compile(rb"<" + _PREFIX + rb"""c\s((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_ERROR_TYPE: Final = re.compile(rb"""(?<![^\s"'])t\s*=\s*(?:"e"|'e')""")  # no space needed after a quote
 _R_ADDRESS: Final = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
-
-# Every piece of markup, as the reader tokenises it.
-_MARKUP: Final = re.compile(
-    rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
-    rb"|<(/?)" + _PREFIX + rb"(" + _NAME + rb"*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)(?:>|\Z)",
-    re.S,
-)
 _ATTRIBUTE: Final = re.compile(rb"""(?<![^\s"'])(""" + _NAME + rb"""+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -63,12 +53,12 @@ def unreadable_cells(data: bytes, scan: Scan) -> tuple[set[str], set[str]]:
 
 
 def _formulas_at(data: bytes, tags: Iterable[int]) -> set[str] | None:
-    """Formula cells without a value, from the formula tags' offsets; None if one is written unusually."""
+    """Formula cells without a value, from the formula tags' offsets; None if one is written otherwise."""
     found: set[str] = set()
     for at in tags:
         start = data.rfind(b"<c", 0, at)
         cell = _FORMULA_CELL.match(data, start) if start != -1 else None
-        if cell is None or cell.end() - 3 != at:  # the formula is not the first thing in its cell
+        if cell is None or cell.end() - 3 != at or b"inlineStr" in cell.group(0):
             return None
         after = _AFTER_FORMULA.match(data, at)
         if after is None:
@@ -89,50 +79,66 @@ def _error_cells(data: bytes) -> set[str]:
     return found
 
 
-def _attributes(text: bytes) -> dict[bytes, bytes]:
-    """A tag's attributes (the last of a name wins, as the reader takes it)."""
-    return {
-        m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTRIBUTE.finditer(text)
-    }
+def _attributes(text: bytes) -> list[tuple[bytes, bytes]]:
+    return [
+        (m.group(1), m.group(2) if m.group(2) is not None else m.group(3)) for m in _ATTRIBUTE.finditer(text)
+    ]
 
 
 def exact_unreadable_cells(data: bytes) -> tuple[set[str], set[str]]:
-    """The same, from every piece of markup in the sheet, read the way the reader reads it."""
+    """The same, from every piece of markup in the sheet, following the reader's cell loop (see above)."""
     formulas: set[str] = set()
     errors: set[str] = set()
-    row = col = 0
+    row, col = 1, 0  # the reader's current row, and the column of the last cell placed on it
     cell: str | None = None  # the open cell element, if any
-    has_formula = has_value = False
-    for m in _MARKUP.finditer(data):
-        closing, name, rest = m.groups()
-        if name is None:  # a comment, CDATA or processing instruction
+    inline = has_formula = has_value = in_formula = False
+    text_from: int | None = None  # where an open v element's text starts
+    for m in MARKUP.finditer(data):
+        content = m.group(1)
+        if content is None or content[:1] in (b"!", b"?"):  # a comment, CDATA or processing instruction
+            text_from = None  # inside a v, the text is no longer plain
+            continue
+        closing, empty, local, rest = tag_parts(content)
+        if local == b"row":
+            if not closing:
+                first_r = next((value for name, value in _attributes(rest) if name == b"r"), None)
+                place = address_of(first_r) if first_r is not None else None
+                if place is not None:
+                    row = place[0]
+            if closing or empty:
+                row, col = row + 1, 0
             continue
         if closing:
-            if name == b"c" and cell is not None:
+            if local == b"f":
+                in_formula = False
+            elif local == b"v" and text_from is not None and not in_formula:
+                text = data[text_from : m.start()]
+                has_value = bool(text) and b"&" not in text and not inline
+                text_from = None
+            elif local == b"c" and cell is not None:
                 if has_formula and not has_value:
                     formulas.add(cell)
                 cell = None
             continue
-        empty = rest.rstrip().endswith(b"/")
-        if name == b"row":
-            r = _attributes(rest).get(b"r")
-            row, col = (int(r) if r is not None and r.isdigit() else row + 1), 0
-        elif name == b"c":
-            attributes = _attributes(rest)
-            place = cell_place(attributes.get(b"r"), row, col)
+        if local == b"c":
+            attributes = dict(_attributes(rest))  # the last r of a cell wins
+            place = address_of(attributes[b"r"]) if b"r" in attributes else (row, col + 1)
             if place is None:  # an address the reader cannot place: the size check refuses the sheet
                 cell = None
                 continue
-            row, col = place
-            ref = f"{_letters(col)}{row}"
+            col = place[1]
+            ref = f"{_letters(place[1])}{place[0]}"
             if attributes.get(b"t") == b"e":
                 errors.add(ref)
-            cell, has_formula, has_value = (None if empty else ref), False, False
-        elif cell is not None:
-            if name == b"f":
-                has_formula = True
-            elif name == b"v" and not empty:
-                has_value = True
+            inline = attributes.get(b"t") == b"inlineStr"
+            cell, has_formula, has_value, in_formula = (None if empty else ref), False, False, False
+        elif cell is not None and not in_formula:  # what is inside a formula is its text, not a value
+            if local == b"f":
+                has_formula, has_value, in_formula = True, False, not empty
+            elif local == b"v":
+                has_value, text_from = False, (None if empty else m.end())
+            elif local == b"is":
+                has_value = not empty
     return formulas, errors
 
 

@@ -20,9 +20,16 @@ merged cells and formula cells, so those searches run only where something is th
 
 It also finds where a sheetData element's trailing run of empty rows begins: the rows a template leaves
 for input, at the end of each table. From there to ``</sheetData>`` every "<" starts ``<row r="``,
-``</row>`` or a cell tag closed by ``/>`` right before the next "<". Whatever the markup before it, nothing
-there can hold a value (a value needs a ``v`` or ``is`` element, whose start tag would be a "<" of
-another kind), so the reader is given the sheetData without it: the same values, a third less to parse.
+``</row>`` or a cell tag (``<c`` and a byte that ends a name) with ``/>`` right before the next "<". The
+reader is given the sheetData without that run. Why no value changes (an independent review read
+calamine's cell loop, and fuzzed it: 1.6 million random and 5.4 million exhaustive runs, no difference):
+the reader keeps a cell's value only when the cell's end tag (local name c) arrives; in the run the only
+such end tags are those of self-closing cell tags, whose start tag the reader meets first, and a cell
+start inside an open cell is refused. So a value begun in the run never completes: where the whole
+sheetData can be read, the run gave it nothing but empty cells, and the reading without the run reads the
+same values; where it cannot, the reading without the run reads what came before it, as the whole would
+have up to there. (``<c;:v>`` is a cell tag here and a ``v`` to the reader: it can start a value in the
+run, never finish one.)
 """
 
 from __future__ import annotations
@@ -275,7 +282,7 @@ def _spaced_r(a: Bytes, eq: int) -> bool:
 
 # Every piece of markup, as the reader tokenises it: comments, CDATA and processing instructions end at
 # their own terminators; any other tag at the first ">" outside quotes (its name included).
-_MARKUP = re.compile(
+MARKUP: Final = re.compile(
     rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)|<((?:[^>\"']|\"[^\"]*\"|'[^']*')*)(?:>|\Z)",
     re.S,
 )
@@ -283,7 +290,7 @@ _R_ATTR = re.compile(rb"""(?<![^\s"'])r\s*=\s*(?:"([^"]*)"|'([^']*)')?""")
 _ADDRESS = re.compile(rb"([A-Za-z]{0,7})([0-9]{1,10})")
 
 
-def _address(value: bytes | None) -> tuple[int, int] | None:
+def address_of(value: bytes | None) -> tuple[int, int] | None:
     """(row, column) as the reader would place them; None if it might place them anywhere."""
     m = _ADDRESS.fullmatch(value) if value is not None else None
     if m is None:
@@ -292,12 +299,6 @@ def _address(value: bytes | None) -> tuple[int, int] | None:
     for ch in m.group(1).upper():
         col = col * 26 + ch - 64
     return int(m.group(2)), col
-
-
-def cell_place(value: bytes | None, row: int, col: int) -> tuple[int, int] | None:
-    """(row, column) where the reader puts a cell whose r attribute is ``value``: without one, just after
-    the cell before (at ``row``, ``col``); None if it might place it anywhere."""
-    return (row, col + 1) if value is None else _address(value)
 
 
 def tag_parts(content: bytes) -> tuple[bool, bool, bytes, bytes]:
@@ -320,7 +321,7 @@ def counted_extent(data: bytes) -> int:
     """
     max_row = max_col = max_row_tag = 0
     unaddressed_cells = row_ends = 0
-    for m in _MARKUP.finditer(data):
+    for m in MARKUP.finditer(data):
         content = m.group(1)
         if content is None or not content or content[:1] in (b"!", b"?"):
             continue
@@ -337,7 +338,7 @@ def counted_extent(data: bytes) -> int:
             unaddressed_cells += is_cell
             continue
         for value in values:
-            place = _address(value)
+            place = address_of(value)
             if place is None:
                 return UNBOUNDED
             row, col = place
