@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
+from openpyxl.utils import get_column_letter
+
 from carepool.io.excel.sheetscan import MARKUP, Scan, address_of, tag_parts
 
 _NAME: Final = rb"[^\s/>:!?<=]"
@@ -127,7 +129,7 @@ def exact_unreadable_cells(data: bytes) -> tuple[set[str], set[str]]:
                 cell = None
                 continue
             col = place[1]
-            ref = f"{_letters(place[1])}{place[0]}"
+            ref = f"{get_column_letter(place[1])}{place[0]}"
             if attributes.get(b"t") == b"e":
                 errors.add(ref)
             inline = attributes.get(b"t") == b"inlineStr"
@@ -140,11 +142,3 @@ def exact_unreadable_cells(data: bytes) -> tuple[set[str], set[str]]:
             elif local == b"is":
                 has_value = not empty
     return formulas, errors
-
-
-def _letters(col: int) -> str:
-    text = ""
-    while col > 0:
-        col, rest = divmod(col - 1, 26)
-        text = chr(65 + rest) + text
-    return text

@@ -219,6 +219,7 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
         np.flatnonzero(c_tags)[ends],
         [starts[i] + closes[i][0] for i in range(len(parts)) if plainly[i]],
     )
+    each_tail = iter(tails)
     scans: list[Scan] = []
     for i in range(len(parts)):
         scan = Scan(
@@ -229,7 +230,7 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
             formulas=tuple(formulas[i]),
         )
         if plainly[i]:
-            tail = tails.pop(0)
+            tail = next(each_tail)
             scan.cells_part = (opens[i][0], closes[i][0] + len(b"</sheetData>"))
             scan.empty_tail = tail - starts[i] if tail is not None else None
         scans.append(scan)
