@@ -24,8 +24,6 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from openpyxl.utils import get_column_letter
-
 from carepool.io.excel.sheetscan import MARKUP, Scan, address_of, tag_parts
 
 _NAME: Final = rb"[^\s/>:!?<=]"
@@ -129,7 +127,7 @@ def exact_unreadable_cells(data: bytes) -> tuple[set[str], set[str]]:
                 cell = None
                 continue
             col = place[1]
-            ref = f"{get_column_letter(place[1])}{place[0]}"
+            ref = f"{_letters(place[1])}{place[0]}"
             if attributes.get(b"t") == b"e":
                 errors.add(ref)
             inline = attributes.get(b"t") == b"inlineStr"
@@ -142,3 +140,13 @@ def exact_unreadable_cells(data: bytes) -> tuple[set[str], set[str]]:
             elif local == b"is":
                 has_value = not empty
     return formulas, errors
+
+
+def _letters(col: int) -> str:
+    """Column letters for any column the reader may place a cell in, 0 included ("": an address with no
+    letters); openpyxl's get_column_letter refuses 0 and anything past XFD."""
+    text = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        text = chr(65 + rest) + text
+    return text
