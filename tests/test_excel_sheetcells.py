@@ -155,3 +155,9 @@ def test_cells_the_reader_shows_as_blank_are_named_however_written(
         assert row > len(read) or col > len(read[row - 1]) or read[row - 1][col - 1] == ""
     assert unreadable_cells(xml, scan_sheets([xml])[0]) == (formulas, errors)
     assert exact_unreadable_cells(xml) == (formulas, errors)
+
+
+def test_an_address_without_letters_does_not_stop_the_reading() -> None:
+    """Found by the fuzz test in CI: r="5" places a cell in column 0, which openpyxl cannot name."""
+    xml = worksheet('<sheetData><row r="1"><c r="5"><f>1</f></c></row></sheetData>')
+    assert exact_unreadable_cells(xml) == ({"5"}, set())
