@@ -16,8 +16,9 @@ from python_calamine import CalamineWorkbook
 
 from carepool.io.excel import messages as msg
 from carepool.io.excel import plan_workbook_bytes, read_plan_workbook
-from carepool.io.excel.package import MAX_SHEET_CELLS, REL_NS, open_package, sheet_extent
+from carepool.io.excel.package import MAX_SHEET_CELLS, open_package, sheet_extent
 from carepool.io.excel.sheetscan import scan_sheets
+from carepool.io.excel.workbookpart import REL_NS
 from carepool.model.canonical import content_hash
 from carepool.problems import InputRejected, Problem
 from factories import small_plan

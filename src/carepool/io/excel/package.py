@@ -25,15 +25,14 @@ import zipfile
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
-from types import MappingProxyType
 from typing import Final, cast
-from xml.etree import ElementTree
 
 from zlib_ng import zlib_ng as zlib  # the zlib API, 1.7× faster inflate and a vectorised CRC-32
 
 from carepool.io.excel import messages as msg
 from carepool.io.excel.sheetcells import unreadable_cells
 from carepool.io.excel.sheetscan import FAST_BOUND, UNBOUNDED, Scan, counted_extent, scan_sheets
+from carepool.io.excel.workbookpart import MAIN_NS, PKG_REL_NS, REL_NS, workbook_listing
 from carepool.problems import InputRejected, Problem
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
@@ -46,9 +45,6 @@ MAX_SHEET_CELLS: Final = 4_000_000  # rows × columns of a sheet's used area
 
 OLE_SIGNATURE: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE: Final = b"PK\x03\x04"
-MAIN_NS: Final = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-REL_NS: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-PKG_REL_NS: Final = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _WORKSHEET_TYPE: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -312,15 +308,6 @@ def _check_sizes(infos: list[zipfile.ZipInfo], origin: str) -> None:
         raise _reject(origin, msg.TOTAL_TOO_LARGE, f"{total:,} bytes", f"at most {MAX_TOTAL_BYTES:,} bytes")
 
 
-def _xml(data: bytes, where: str) -> ElementTree.Element:
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise _reject(where, msg.DTD_FOUND)
-    try:
-        return ElementTree.fromstring(data)
-    except ElementTree.ParseError:
-        raise _reject(where, msg.BROKEN_ZIP) from None
-
-
 def sheet_extent(data: bytes) -> int:
     """An upper bound on rows × columns of the area a dense reader would allocate for this sheet."""
     return FAST_BOUND if scan_sheets([data])[0].plain else counted_extent(data)
@@ -364,7 +351,7 @@ def open_package(raw: bytes, origin: str) -> Package:
         part_info = files.get(seen.get(fixed.lower(), ""))
         if part_info is not None:
             kept[fixed] = (_inflate(raw, part_info, origin), part_info.CRC)
-    listing = _workbook_listing(
+    listing = workbook_listing(
         _inflate(raw, files["xl/workbook.xml"], origin),
         _inflate(raw, files["xl/_rels/workbook.xml.rels"], origin),
         origin,
@@ -375,48 +362,6 @@ def open_package(raw: bytes, origin: str) -> Package:
             raise _reject(f"{origin} (sheet {name})", msg.MISSING_PART, "", part)
         sheet_infos[name] = files[part]
     return Package(raw, origin, list(sheet_infos), dict(listing.names), sheet_infos, listing.date1904, kept)
-
-
-@dataclass(frozen=True, slots=True)
-class _Listing:
-    """What the workbook part and its relationships say: sheets (name, part), defined names, date system."""
-
-    sheets: tuple[tuple[str, str], ...]
-    names: Mapping[str, str]
-    date1904: bool
-
-
-_LISTINGS: dict[tuple[bytes, bytes], _Listing] = {}
-
-
-def _workbook_listing(workbook_part: bytes, rels_part: bytes, origin: str) -> _Listing:
-    """Read the workbook part and its relationships. Every upload of a template version carries the same
-    two parts, so what they say is kept, keyed by their bytes (a bounded handful)."""
-    key = (workbook_part, rels_part)
-    known = _LISTINGS.get(key)
-    if known is not None:
-        return known
-    workbook = _xml(workbook_part, f"{origin} (xl/workbook.xml)")
-    rels = _xml(rels_part, f"{origin} (xl/_rels/workbook.xml.rels)")
-    targets = {rel.get("Id", ""): rel.get("Target", "") for rel in rels.iter(f"{PKG_REL_NS}Relationship")}
-    sheets: dict[str, str] = {}
-    for sheet in workbook.iter(f"{MAIN_NS}sheet"):
-        name = sheet.get("name", "")
-        if name in sheets:
-            raise _reject(f"{origin} (sheet {name})", msg.BROKEN_ZIP, "two sheets with this name")
-        target = targets.get(sheet.get(f"{REL_NS}id", ""), "")
-        sheets[name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    names = {
-        dn.get("name", ""): (dn.text or "").strip()
-        for dn in workbook.iter(f"{MAIN_NS}definedName")
-        if dn.get("localSheetId") is None
-    }
-    settings = workbook.find(f"{MAIN_NS}workbookPr")
-    date1904 = settings is not None and settings.get("date1904") in ("1", "true")
-    listing = _Listing(tuple(sheets.items()), MappingProxyType(names), date1904)
-    if len(_LISTINGS) < 64 and len(workbook_part) + len(rels_part) < 256 * 1024:
-        _LISTINGS[key] = listing
-    return listing
 
 
 _READER_FIXED_PARTS: Final = ("[Content_Types].xml", "xl/styles.xml", "xl/sharedStrings.xml")
