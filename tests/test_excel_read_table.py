@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carepool.io.excel import messages as msg
-from carepool.io.excel.cells import CellError, CellValue, is_blank, parse
+from carepool.io.excel.cells import CellError, CellValue, is_blank, parse, parse_column
 from carepool.io.excel.config import Column, Kind, TableSpec
 from carepool.io.excel.grid import Grid, Sheet
 from carepool.io.excel.package import Area, Package
@@ -59,6 +59,7 @@ def reader_on(rows: list[list[CellValue]], no_value: dict[str, str]) -> Workbook
     reader.origin = "test"
     reader.grid = cast(Grid, _Grid(Sheet(rows, [])))
     reader.problems = []
+    reader._unread = {}
     return reader
 
 
@@ -148,3 +149,10 @@ def test_a_blank_required_cell_and_a_formula_without_value_are_both_named() -> N
         ("T!B4", msg.FORMULA_NO_VALUE),
     }
     assert all(isinstance(p, Problem) for p in reader.problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(list(Kind)), st.lists(st.one_of(st.none(), VALUES), max_size=6))
+def test_a_column_is_typed_as_each_of_its_cells(kind: Kind, cells: list[CellValue | None]) -> None:
+    # repr, not ==: Decimal("5") == Decimal("5.00"), and money must keep its pence
+    assert [repr(v) for v in parse_column(cells, kind)] == [repr(parse(v, kind)) for v in cells]

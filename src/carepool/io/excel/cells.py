@@ -14,6 +14,7 @@ feed), so they are written in Excel's own ``_xHHHH_`` escape, which calamine dec
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -191,3 +192,25 @@ def parse(value: CellValue | None, kind: Kind) -> Parsed | CellError:
         if all(years):
             return years
     return CellError(msg.EXPECT_YEARS, _shown(value), "e.g. 2014-15, 2015-16")
+
+
+def parse_column(cells: Iterable[CellValue | None], kind: Kind) -> list[Parsed | CellError]:
+    """``parse`` for every cell of a column, the kind looked up once (a Kind hashes slowly): text as it
+    is, and whole numbers in range, are most cells."""
+    if kind is Kind.TEXT or kind is Kind.CODE:
+        return [v if type(v) is str and v.strip(WHITE_SPACE) else parse(v, kind) for v in cells]
+    money = kind in MONEY_KINDS
+    if money or kind is Kind.PERCENT or kind is Kind.QUANTITY:  # as ``_decimal`` reads a whole number
+        low, high = _FLOAT_LIMITS[kind]
+        if money:
+            return [
+                Decimal(int(v)).quantize(PENNY)
+                if type(v) is float and v.is_integer() and low <= v <= high
+                else parse(v, kind)
+                for v in cells
+            ]
+        return [
+            Decimal(int(v)) if type(v) is float and v.is_integer() and low <= v <= high else parse(v, kind)
+            for v in cells
+        ]
+    return [parse(v, kind) for v in cells]

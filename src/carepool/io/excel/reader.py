@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 
 from carepool.io.excel import messages as msg
-from carepool.io.excel.cells import WHITE_SPACE, CellError, CellValue, is_blank, parse
+from carepool.io.excel.cells import WHITE_SPACE, CellError, CellValue, is_blank, parse, parse_column
 from carepool.io.excel.config import (
     CURRENT,
     PLAN_TEMPLATE_V1,
@@ -168,6 +168,7 @@ class WorkbookReader:
         self.origin = origin
         self.grid = Grid(package, origin)
         self.problems: list[Problem] = []
+        self._unread: dict[str, list[tuple[int, int, str]]] = {}
 
     def fail_if_any(self) -> None:
         if self.problems:
@@ -324,7 +325,7 @@ class WorkbookReader:
 
     def read_table(self, spec: TableSpec, area: Area, max_rows: int) -> list[SourceRow]:
         sheet = self.sheet(area)
-        if self.merged(sheet, area):
+        if sheet.merged and self.merged(sheet, area):
             return []
         width = len(spec.columns)
         first = area.col1 - 1
@@ -333,30 +334,28 @@ class WorkbookReader:
         rows = sheet.rows
         read = [
             (row, line)
-            for row in range(area.row1, min(area.row2, len(rows)) + 1)
-            if not _blank_line(line := rows[row - 1][first : first + width]) or row in unread
+            for row, line in enumerate(
+                (cells[first : first + width] for cells in rows[area.row1 - 1 : area.row2]), area.row1
+            )
+            if (type(head := line[0] if line else "") is str and head.strip(WHITE_SPACE))
+            or not _blank_line(line)
+            or row in unread
         ]  # the many blank rows left for input are skipped
-        numbers = [row for row, _ in read]
-        if len(numbers) > max_rows:
+        if len(read) > max_rows:
             where = _area_text(area)
             self.add(
                 "structure", where, msg.TOO_MANY_ROWS, f"more than {max_rows:,} rows", f"at most {max_rows:,}"
             )
-            numbers, read = numbers[:max_rows], read[:max_rows]
-        if not numbers:
+            read = read[:max_rows]
+        if not read:
             return []
-        lines = [line for _, line in read]
-        for line in lines:
-            if len(line) < width:
-                line += [""] * (width - len(line))
+        numbers = [row for row, _ in read]
+        lines = [line if len(line) == width else line + [""] * (width - len(line)) for _, line in read]
         # Column by column: each column's cells typed in one pass; a cell's address is worked out only
         # when it has a problem to report.
         typed_columns: list[list[Any]] = []
-        for (i, key, kind, required), cells in zip(kinds, zip(*lines, strict=True), strict=True):
-            if kind is Kind.TEXT or kind is Kind.CODE:  # text as it is, unless blank or not text
-                values = [v if type(v) is str and v.strip(WHITE_SPACE) else parse(v, kind) for v in cells]
-            else:
-                values = [parse(v, kind) for v in cells]
+        for (i, key, kind, required), cells in zip(kinds, zip(*lines, strict=False), strict=True):
+            values = parse_column(cells, kind)
             if (required and None in values) or CellError in map(type, values) or unread:
                 values = [
                     self.value(f"{columns[key]}{row}", raw, kind, required, unread.get(row, {}).get(i, ""))
@@ -366,21 +365,29 @@ class WorkbookReader:
                 ]
             typed_columns.append(values)
         return [
-            SourceRow(dict(zip(keys, values, strict=True)), row, columns)
-            for row, values in zip(numbers, zip(*typed_columns, strict=True), strict=True)
+            SourceRow(dict(zip(keys, values, strict=False)), row, columns)
+            for row, values in zip(numbers, zip(*typed_columns, strict=False), strict=False)
         ]
 
     def _unread_by_row(self, area: Area) -> dict[int, dict[int, str]]:
         """The area's cells whose value cannot be read: row → column offset in the area → why."""
         found: dict[int, dict[int, str]] = {}
-        for ref, why in self.package.check_sheet(area.sheet).no_value.items():
-            m = _CELL.match(ref)
-            if m is None:
-                continue
-            row, col = int(m.group(2)), column_number(m.group(1))
+        for row, col, why in self._unread_cells(area.sheet):
             if area.row1 <= row <= area.row2 and area.col1 <= col <= area.col2:
                 found.setdefault(row, {})[col - area.col1] = why
         return found
+
+    def _unread_cells(self, sheet: str) -> list[tuple[int, int, str]]:
+        """A sheet's cells whose value cannot be read, as (row, column, why); worked out once a sheet."""
+        known = self._unread.get(sheet)
+        if known is None:
+            known = []
+            for ref, why in self.package.check_sheet(sheet).no_value.items():
+                m = _CELL.match(ref)
+                if m is not None:
+                    known.append((int(m.group(2)), column_number(m.group(1)), why))
+            self._unread[sheet] = known
+        return known
 
     # stage 5
     def locate(self, built: Built, path: str) -> str:
