@@ -14,7 +14,7 @@ feed), so they are written in Excel's own ``_xHHHH_`` escape, which calamine dec
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -34,6 +34,7 @@ _DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?([Ee][+-]?[0-9]+)?$")  # as str
 _WHOLE_TEXT = re.compile(r"^[0-9]+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FINITE: Final = float("inf")
+_INTEGER_LIMITS: Final = NUMBER_LIMITS[Kind.INTEGER]
 _FLOAT_LIMITS: Final = {kind: (float(low), float(high)) for kind, (low, high) in NUMBER_LIMITS.items()}
 
 
@@ -95,7 +96,7 @@ def is_blank(value: CellValue | None) -> bool:
 
 
 def _decimal(value: CellValue, kind: Kind) -> Decimal | CellError:
-    if type(value) is float and value.is_integer():  # most cells: a whole number in range
+    if type(value) is float and value.is_integer():  # a whole number in range
         low_float, high_float = _FLOAT_LIMITS[kind]
         if low_float <= value <= high_float:  # exact: the limits are whole numbers below 2**53
             whole = Decimal(int(value))
@@ -127,7 +128,7 @@ def _decimal(value: CellValue, kind: Kind) -> Decimal | CellError:
     return number
 
 
-def _text(value: CellValue) -> str | CellError:
+def _text(value: CellValue, kind: Kind) -> str | CellError:
     if isinstance(value, str):
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -135,7 +136,7 @@ def _text(value: CellValue) -> str | CellError:
     return str(number_from_float(float(value)))  # a code typed as a number, e.g. 99 for CCG "99"
 
 
-def _date(value: CellValue) -> date | CellError:
+def _date(value: CellValue, kind: Kind) -> date | CellError:
     if isinstance(value, datetime):
         if value.time() == time(0):
             return value.date()
@@ -149,7 +150,7 @@ def _date(value: CellValue) -> date | CellError:
     return CellError(msg.EXPECT_DATE, _shown(value), "a date such as 31/03/2015")
 
 
-def _integer(value: CellValue) -> int | CellError:
+def _integer(value: CellValue, kind: Kind) -> int | CellError:
     if isinstance(value, float) and value.is_integer():
         number = int(value)
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -158,10 +159,41 @@ def _integer(value: CellValue) -> int | CellError:
         number = int(value.strip())
     else:
         return CellError(msg.EXPECT_WHOLE, _shown(value), "a whole number")
-    low, high = NUMBER_LIMITS[Kind.INTEGER]
+    low, high = _INTEGER_LIMITS
     if not low <= number <= high:
         return CellError(msg.OUT_OF_RANGE, _shown(value), f"from {low:,} to {high:,}")
     return number
+
+
+def _yes_no(value: CellValue, kind: Kind) -> bool | CellError:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+        return value.strip().lower() == "yes"
+    return CellError(msg.EXPECT_YESNO, _shown(value), "Yes or No")
+
+
+def _years(value: CellValue, kind: Kind) -> list[str] | CellError:
+    if isinstance(value, str):
+        years = [part.strip() for part in value.split(",")]
+        if all(years):
+            return years
+    return CellError(msg.EXPECT_YEARS, _shown(value), "e.g. 2014-15, 2015-16")
+
+
+# Kinds by set and dict, never ``Kind.X`` in a per-cell path: reading a member off an enum class is slow
+# (about 75 ns on Python 3.11, more than parsing a whole number).
+_TEXT_KINDS: Final = frozenset({Kind.TEXT, Kind.CODE})
+_DECIMAL_KINDS: Final = MONEY_KINDS | {Kind.PERCENT, Kind.QUANTITY}
+_BY_KIND: Final[dict[Kind, Callable[[CellValue, Kind], Parsed | CellError]]] = {
+    Kind.TEXT: _text,
+    Kind.CODE: _text,
+    **dict.fromkeys(_DECIMAL_KINDS, _decimal),
+    Kind.INTEGER: _integer,
+    Kind.DATE: _date,
+    Kind.YESNO: _yes_no,
+    Kind.YEARS: _years,
+}
 
 
 def parse(value: CellValue | None, kind: Kind) -> Parsed | CellError:
@@ -169,40 +201,21 @@ def parse(value: CellValue | None, kind: Kind) -> Parsed | CellError:
     if isinstance(value, str):
         if not value.strip(WHITE_SPACE):
             return None
-        if kind is Kind.TEXT or kind is Kind.CODE:  # most cells: a fast path
+        if kind in _TEXT_KINDS:  # most cells: a fast path
             return value
     elif value is None:
         return None
-    if kind in (Kind.TEXT, Kind.CODE):
-        return _text(value)
-    if kind in MONEY_KINDS or kind in (Kind.PERCENT, Kind.QUANTITY):
-        return _decimal(value, kind)
-    if kind is Kind.INTEGER:
-        return _integer(value)
-    if kind is Kind.DATE:
-        return _date(value)
-    if kind is Kind.YESNO:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
-            return value.strip().lower() == "yes"
-        return CellError(msg.EXPECT_YESNO, _shown(value), "Yes or No")
-    if isinstance(value, str):  # Kind.YEARS
-        years = [part.strip() for part in value.split(",")]
-        if all(years):
-            return years
-    return CellError(msg.EXPECT_YEARS, _shown(value), "e.g. 2014-15, 2015-16")
+    return _BY_KIND[kind](value, kind)
 
 
 def parse_column(cells: Iterable[CellValue | None], kind: Kind) -> list[Parsed | CellError]:
-    """``parse`` for every cell of a column, the kind looked up once (a Kind hashes slowly): text as it
-    is, and whole numbers in range, are most cells."""
-    if kind is Kind.TEXT or kind is Kind.CODE:
+    """``parse`` for every cell of a column, the kind looked up once: text as it is, and whole numbers in
+    range, are most cells."""
+    if kind in _TEXT_KINDS:
         return [v if type(v) is str and v.strip(WHITE_SPACE) else parse(v, kind) for v in cells]
-    money = kind in MONEY_KINDS
-    if money or kind is Kind.PERCENT or kind is Kind.QUANTITY:  # as ``_decimal`` reads a whole number
+    if kind in _DECIMAL_KINDS:  # as ``_decimal`` reads a whole number
         low, high = _FLOAT_LIMITS[kind]
-        if money:
+        if kind in MONEY_KINDS:
             return [
                 Decimal(int(v)).quantize(PENNY)
                 if type(v) is float and v.is_integer() and low <= v <= high

@@ -59,6 +59,7 @@ _TEMPLATE_NAMES: Final = frozenset(
 STAGES: Final = ("file", "template", "structure", "cell", "schema", "reference")
 _ADDRESS: Final = re.compile(r"^(.*)!([A-Z]{1,3})([0-9]+)$")
 _PATH_PART: Final = re.compile(r"\.[^.\[]+|\[\d+\]")
+_TEXT: Final = Kind.TEXT  # a module name: Kind.TEXT is slow to look up
 _CELL: Final = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 
 
@@ -317,7 +318,7 @@ class WorkbookReader:
                 continue
             no_value = self.package.check_sheet(area.sheet).no_value.get(f"{letter}{area.row1}", "")
             raw = sheet.value(area.row1, area.col1)
-            if no_value or f.kind is not Kind.TEXT or type(raw) is not str or not raw.strip(WHITE_SPACE):
+            if no_value or f.kind is not _TEXT or type(raw) is not str or not raw.strip(WHITE_SPACE):
                 values[f.name] = self.value(where, raw, f.kind, f.required, no_value)
             else:
                 values[f.name] = raw  # most fields: text as it is (what ``value`` would say)
