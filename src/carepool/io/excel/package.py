@@ -24,7 +24,6 @@ import struct
 import zipfile
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from io import BytesIO
 from typing import Final, cast
 
 from zlib_ng import zlib_ng as zlib  # the zlib API, 1.7× faster inflate and a vectorised CRC-32
@@ -33,6 +32,7 @@ from carepool.io.excel import messages as msg
 from carepool.io.excel.sheetcells import unreadable_cells
 from carepool.io.excel.sheetscan import FAST_BOUND, UNBOUNDED, Scan, counted_extent, scan_sheets
 from carepool.io.excel.workbookpart import MAIN_NS, PKG_REL_NS, REL_NS, workbook_listing
+from carepool.io.excel.zipdirectory import Part, zip_parts
 from carepool.problems import InputRejected, Problem
 
 MAX_FILE_BYTES: Final = 20 * 1024 * 1024
@@ -114,7 +114,7 @@ class Package:
     origin: str
     sheet_names: list[str]
     names: dict[str, str]  # global defined name → its reference text
-    sheet_infos: dict[str, zipfile.ZipInfo]  # sheet → its part
+    sheet_infos: dict[str, Part]  # sheet → its part
     date1904: bool  # the workbook counts dates from 1904 (its workbookPr says so)
     kept: dict[str, tuple[bytes, int]]  # styles and shared strings (with their CRC), for the cell reader
     _inflated: dict[str, bytes] = field(default_factory=dict)
@@ -219,7 +219,7 @@ def _sniff(raw: bytes, origin: str) -> None:
     raise _reject(origin, msg.NOT_XLSX, repr(raw[:8]), "an .xlsx workbook (a zip file starting PK)")
 
 
-def _inflate(raw: bytes, info: zipfile.ZipInfo, origin: str) -> bytes:
+def _inflate(raw: bytes, info: Part, origin: str) -> bytes:
     """Inflate one part from the raw bytes, refusing any that expands past its declared size."""
     start = info.header_offset
     header = raw[start : start + _LOCAL_HEADER.size]
@@ -244,7 +244,7 @@ def _inflate(raw: bytes, info: zipfile.ZipInfo, origin: str) -> bytes:
     else:
         where = f"{origin} ({info.filename})"
         raise _reject(where, msg.NOT_XLSX, f"compression method {info.compress_type}", "deflate")
-    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+    if len(data) != info.file_size or zlib.crc32(data) != info.crc:
         raise _reject(f"{origin} ({info.filename})", msg.BROKEN_ZIP)
     return data
 
@@ -292,7 +292,7 @@ def stored_zip(parts: Mapping[str, tuple[Buffer, int]]) -> bytes:
     return b"".join([*chunks, listing, end])
 
 
-def _check_sizes(infos: list[zipfile.ZipInfo], origin: str) -> None:
+def _check_sizes(infos: list[Part], origin: str) -> None:
     if len(infos) > MAX_PARTS:
         raise _reject(origin, msg.TOO_MANY_PARTS, f"{len(infos):,} parts", f"at most {MAX_PARTS:,}")
     total = 0
@@ -328,8 +328,7 @@ def open_package(raw: bytes, origin: str) -> Package:
     """Stage one. Raises InputRejected (stage "file") on the first thing that makes the file unsafe."""
     _sniff(raw, origin)
     try:
-        archive = zipfile.ZipFile(BytesIO(raw))
-        infos = archive.infolist()
+        infos = zip_parts(raw)
     except Exception:  # zipfile raises many kinds on damaged input; all mean the same to a person
         raise _reject(origin, msg.BROKEN_ZIP) from None
     _check_sizes(infos, origin)
@@ -350,13 +349,13 @@ def open_package(raw: bytes, origin: str) -> Package:
     for fixed in _READER_FIXED_PARTS:
         part_info = files.get(seen.get(fixed.lower(), ""))
         if part_info is not None:
-            kept[fixed] = (_inflate(raw, part_info, origin), part_info.CRC)
+            kept[fixed] = (_inflate(raw, part_info, origin), part_info.crc)
     listing = workbook_listing(
         _inflate(raw, files["xl/workbook.xml"], origin),
         _inflate(raw, files["xl/_rels/workbook.xml.rels"], origin),
         origin,
     )
-    sheet_infos: dict[str, zipfile.ZipInfo] = {}
+    sheet_infos: dict[str, Part] = {}
     for name, part in listing.sheets:
         if part not in files:
             raise _reject(f"{origin} (sheet {name})", msg.MISSING_PART, "", part)
