@@ -338,7 +338,7 @@ class WorkbookReader:
             for row, line in enumerate(
                 (cells[first : first + width] for cells in rows[area.row1 - 1 : area.row2]), area.row1
             )
-            if (type(head := line[0] if line else "") is str and head.strip(WHITE_SPACE))
+            if (type(head := line[0] if line else "") is str and head.strip(WHITE_SPACE))  # most rows
             or not _blank_line(line)
             or row in unread
         ]  # the many blank rows left for input are skipped
@@ -365,7 +365,7 @@ class WorkbookReader:
                     for row, raw, value in zip(numbers, cells, values, strict=True)
                 ]
             typed_columns.append(values)
-        return [
+        return [  # every line is ``width`` long and every column one value per line: no strict zips
             SourceRow(dict(zip(keys, values, strict=False)), row, columns)
             for row, values in zip(numbers, zip(*typed_columns, strict=False), strict=False)
         ]
