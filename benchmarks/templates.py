@@ -1,7 +1,7 @@
 """Template import benchmark — one command:
 
-    python benchmarks/templates.py            # 152 synthetic national plans, 5 repeats
-    python benchmarks/templates.py --quick    # 20 plans, 1 repeat (smoke run)
+    python benchmarks/templates.py            # 152 synthetic national plans, 3 processes × 2 repeats
+    python benchmarks/templates.py --quick    # 20 plans, 1 process, 1 repeat (smoke run)
 
 What is measured (issue 4, "Benchmark"):
 
@@ -23,19 +23,22 @@ What is measured (issue 4, "Benchmark"):
    (openpyxl / our whole import). It runs in a loop of its own: run between an import and its floor it
    flushed the caches before every import (and none before the floor), a few per cent against the import.
 
-Two processes. This one generates the plans, exports them to a temporary folder and checks that every
-file round-trips (equal content hash). The timing then runs in a fresh child process
-(``python benchmarks/templates.py --measure FOLDER --repeats N``) that imports only what it times — the
+This process generates the plans, exports them to a temporary folder and checks that every file
+round-trips (equal content hash). The timing then runs in fresh child processes, one after another
+(``python benchmarks/templates.py --measure FOLDER --repeats N``), each importing only what it times — the
 template reader, python-calamine and openpyxl, never ``carepool.demo`` — warms up (one import and one
 floor per file), times everything above and where one import's time goes, and writes its figures as JSON
-to the folder for this process to report. Why: generating 152 plans and exporting them with openpyxl
+to the folder for this process to pool and report. Why fresh processes: generating 152 plans and exporting them with openpyxl
 leaves a large heap behind, and timings taken in that process measure the harness as well as the
 importer — the import of all 152 (which keeps every plan it reads) ran about 10% slower there than in a
 fresh process (the per-file figures moved less than the run-to-run noise). The child imports carepool
 from the same source tree as this process (its ``PYTHONPATH`` is set to it) and the two are checked to
-agree.
+agree. Why three of them: a process's own speed varies from one process to the next (its memory layout,
+the machine's moment) by more than the repeats within it do — the same code gave 1.86× in one process and
+2.00× in the next — so one process is one draw of that noise. The samples of all of them are pooled.
 
-Each figure is the median of the repeats (min and max shown). Results go to
+Each figure is the median of the pooled samples (min and max shown; the import / floor median of each
+process is shown as well). Results go to
 ``benchmarks/results/templates.json`` (git-ignored); nothing here asserts a time.
 """
 
@@ -140,7 +143,7 @@ def spread(values: list[float]) -> dict[str, float]:
 
 
 def measure(folder: Path, repeats: int) -> dict[str, Any]:
-    """The timing, run in the fresh child process: every figure of the result but the export's."""
+    """The timing, run in a fresh child process: every sample, for the parent to pool and sum up."""
     assert "carepool.demo" not in sys.modules, "the timing process must not carry the generator"
     names: list[str] = json.loads((folder / ORDER).read_text(encoding="utf-8"))
     files = [folder / name for name in names]
@@ -187,15 +190,44 @@ def measure(folder: Path, repeats: int) -> dict[str, Any]:
             per_file["openpyxl"].append(other)
             openpyxl_factors.append(other / mine)
     load_after = os.getloadavg()
-    stage_ms = phases(files[len(files) // 2].read_bytes())
-
-    least_import = [min(times) for times in import_by_file]
-    least_floor = [min(times) for times in floor_by_file]
     return {
         "carepool_file": carepool.__file__,
-        "import_all_seconds": spread(totals),
-        "per_file_seconds": {k: spread(v) for k, v in per_file.items()},
-        "import_over_calamine_floor": spread(ratios),
+        "totals": totals,
+        "per_file": per_file,
+        "import_by_file": import_by_file,
+        "floor_by_file": floor_by_file,
+        "ratios": ratios,
+        "strict_ratios": strict_ratios,
+        "cpu_ratios": cpu_ratios,
+        "openpyxl_factors": openpyxl_factors,
+        "load_average_before_after": [load_before[0], load_after[0]],
+        "phases_ms_one_file": phases(files[len(files) // 2].read_bytes()),
+    }
+
+
+def summarise(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures, from every child process's samples pooled: a process's own speed varies (its memory
+    layout, the machine's moment), so one process's figure is one draw of that noise."""
+
+    def pooled(key: str) -> list[float]:
+        return [value for sample in samples for value in sample[key]]
+
+    def by_file(key: str) -> list[list[float]]:
+        return [
+            [t for times in files for t in times] for files in zip(*(s[key] for s in samples), strict=True)
+        ]
+
+    least_import = [min(times) for times in by_file("import_by_file")]
+    least_floor = [min(times) for times in by_file("floor_by_file")]
+    phase_names = samples[0]["phases_ms_one_file"]
+    return {
+        "import_all_seconds": spread(pooled("totals")),
+        "per_file_seconds": {
+            kind: spread([v for sample in samples for v in sample["per_file"][kind]])
+            for kind in samples[0]["per_file"]
+        },
+        "import_over_calamine_floor": spread(pooled("ratios")),
+        "import_over_calamine_floor_by_process": [statistics.median(s["ratios"]) for s in samples],
         "import_over_calamine_floor_medians_of_min": {
             "ratio": statistics.median(least_import) / statistics.median(least_floor),
             "import_seconds": statistics.median(least_import),
@@ -204,11 +236,16 @@ def measure(folder: Path, repeats: int) -> dict[str, Any]:
                 [mine / floor for mine, floor in zip(least_import, least_floor, strict=True)]
             ),
         },
-        "import_over_calamine_floor_needed_sheets": spread(strict_ratios),
-        "import_over_calamine_floor_cpu_time": spread(cpu_ratios),
-        "load_average_before_after": [load_before[0], load_after[0]],
-        "openpyxl_only_over_import": spread(openpyxl_factors),
-        "phases_ms_one_file": stage_ms,
+        "import_over_calamine_floor_needed_sheets": spread(pooled("strict_ratios")),
+        "import_over_calamine_floor_cpu_time": spread(pooled("cpu_ratios")),
+        "load_average_before_after": [
+            samples[0]["load_average_before_after"][0],
+            samples[-1]["load_average_before_after"][1],
+        ],
+        "openpyxl_only_over_import": spread(pooled("openpyxl_factors")),
+        "phases_ms_one_file": {
+            name: statistics.median(s["phases_ms_one_file"][name] for s in samples) for name in phase_names
+        },
     }
 
 
@@ -219,19 +256,20 @@ def measure_in_child(folder: Path, repeats: int) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
     command = [sys.executable, str(Path(__file__).resolve()), "--measure", str(folder)]
     subprocess.run([*command, "--repeats", str(repeats)], env=env, check=True)
-    timings: dict[str, Any] = json.loads((folder / TIMINGS).read_text(encoding="utf-8"))
-    child_file = timings.pop("carepool_file")
+    samples: dict[str, Any] = json.loads((folder / TIMINGS).read_text(encoding="utf-8"))
+    child_file = samples.pop("carepool_file")
     if Path(child_file).resolve() != Path(carepool.__file__).resolve():
         raise SystemExit(f"the child imported {child_file}, not {carepool.__file__}")
-    return timings
+    return samples
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="20 plans, 1 repeat")
-    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--quick", action="store_true", help="20 plans, 1 process, 1 repeat")
+    parser.add_argument("--repeats", type=int, default=None, help="repeats in each process (default 2)")
+    parser.add_argument("--processes", type=int, default=None, help="timing processes (default 3)")
     parser.add_argument(
         "--measure",
         metavar="FOLDER",
@@ -239,7 +277,8 @@ def main() -> int:
         help="(run by the benchmark itself) time the files exported to FOLDER in this process",
     )
     args = parser.parse_args()
-    repeats = args.repeats or (1 if args.quick else 5)
+    repeats = args.repeats or (1 if args.quick else 2)
+    processes = args.processes or (1 if args.quick else 3)
     if args.measure is not None:
         timings = measure(args.measure, repeats)
         (args.measure / TIMINGS).write_text(json.dumps(timings), encoding="utf-8")
@@ -266,7 +305,7 @@ def main() -> int:
         for plan, path in zip(plans, files, strict=True):  # correctness first
             assert content_hash(read_plan_file(path)) == content_hash(plan), path.name
 
-        timings = measure_in_child(folder, repeats)
+        timings = summarise([measure_in_child(folder, repeats) for _ in range(processes)])
 
     result: dict[str, Any] = {
         "benchmark": "template import",
@@ -274,6 +313,7 @@ def main() -> int:
         "machine": platform.machine(),
         "plans": len(plans),
         "repeats": repeats,
+        "processes": processes,
         "timed_in_fresh_child_process": True,
         "file_bytes": spread([float(s) for s in sizes]),
         "export_all_seconds": export_seconds,
@@ -281,6 +321,7 @@ def main() -> int:
         "target_import_all_seconds": 15,
         "per_file_seconds": timings["per_file_seconds"],
         "import_over_calamine_floor": timings["import_over_calamine_floor"],
+        "import_over_calamine_floor_by_process": timings["import_over_calamine_floor_by_process"],
         "import_over_calamine_floor_medians_of_min": timings["import_over_calamine_floor_medians_of_min"],
         "import_over_calamine_floor_needed_sheets": timings["import_over_calamine_floor_needed_sheets"],
         "import_over_calamine_floor_cpu_time": timings["import_over_calamine_floor_cpu_time"],
@@ -295,8 +336,11 @@ def main() -> int:
     ms = {k: v["median"] * 1000 for k, v in result["per_file_seconds"].items()}
     least = result["import_over_calamine_floor_medians_of_min"]
     load_before, load_after = result["load_average_before_after"]
-    print(f"{len(plans)} plans, {repeats} repeat(s); export of all: {export_seconds:.1f} s")
-    print("timed in a fresh child process (the reader, python-calamine and openpyxl; not carepool.demo)")
+    print(
+        f"{len(plans)} plans; {processes} timing process(es) × {repeats} repeat(s); "
+        f"export of all: {export_seconds:.1f} s"
+    )
+    print("timed in fresh child processes (the reader, python-calamine and openpyxl; not carepool.demo)")
     print(f"import of all: median {result['import_all_seconds']['median']:.2f} s (target ≤ 15 s)")
     print(
         f"per file (median): import {ms['import']:.1f} ms, calamine floor {ms['floor']:.1f} ms "
@@ -304,7 +348,8 @@ def main() -> int:
         f"openpyxl-only {ms['openpyxl']:.1f} ms"
     )
     print(
-        f"import / floor: median {result['import_over_calamine_floor']['median']:.2f}× (target ≤ 2×); "
+        f"import / floor: median {result['import_over_calamine_floor']['median']:.2f}× (target ≤ 2×; "
+        f"each process: {', '.join(f'{r:.2f}×' for r in result['import_over_calamine_floor_by_process'])}); "
         f"in CPU time {result['import_over_calamine_floor_cpu_time']['median']:.2f}×; "
         f"stricter, / floor on the same sheets: {result['import_over_calamine_floor_needed_sheets']['median']:.2f}×; "
         f"openpyxl-only / import: median {result['openpyxl_only_over_import']['median']:.1f}×"
