@@ -219,6 +219,10 @@ def summarise(samples: list[dict[str, Any]]) -> dict[str, Any]:
 
     least_import = [min(times) for times in by_file("import_by_file")]
     least_floor = [min(times) for times in by_file("floor_by_file")]
+    each_file = sorted(
+        statistics.median(mine) / statistics.median(floor)
+        for mine, floor in zip(by_file("import_by_file"), by_file("floor_by_file"), strict=True)
+    )
     phase_names = samples[0]["phases_ms_one_file"]
     return {
         "import_all_seconds": spread(pooled("totals")),
@@ -235,6 +239,13 @@ def summarise(samples: list[dict[str, Any]]) -> dict[str, Any]:
             "median_of_per_file_ratios": statistics.median(
                 [mine / floor for mine, floor in zip(least_import, least_floor, strict=True)]
             ),
+        },
+        "import_over_calamine_floor_each_file": {  # each file's median import / its median floor
+            "median": statistics.median(each_file),
+            "p90": each_file[int(0.9 * (len(each_file) - 1))],
+            "max": each_file[-1],
+            "files_over_2x": sum(ratio > 2 for ratio in each_file),
+            "files": len(each_file),
         },
         "import_over_calamine_floor_needed_sheets": spread(pooled("strict_ratios")),
         "import_over_calamine_floor_cpu_time": spread(pooled("cpu_ratios")),
@@ -322,6 +333,7 @@ def main() -> int:
         "per_file_seconds": timings["per_file_seconds"],
         "import_over_calamine_floor": timings["import_over_calamine_floor"],
         "import_over_calamine_floor_by_process": timings["import_over_calamine_floor_by_process"],
+        "import_over_calamine_floor_each_file": timings["import_over_calamine_floor_each_file"],
         "import_over_calamine_floor_medians_of_min": timings["import_over_calamine_floor_medians_of_min"],
         "import_over_calamine_floor_needed_sheets": timings["import_over_calamine_floor_needed_sheets"],
         "import_over_calamine_floor_cpu_time": timings["import_over_calamine_floor_cpu_time"],
@@ -358,6 +370,12 @@ def main() -> int:
         f"import / floor, each file's min over the repeats: medians {least['import_seconds'] * 1000:.1f} ms "
         f"/ {least['floor_seconds'] * 1000:.1f} ms = {least['ratio']:.2f}× "
         f"(median of the per-file ratios {least['median_of_per_file_ratios']:.2f}×)"
+    )
+    each = result["import_over_calamine_floor_each_file"]
+    print(
+        f"import / floor file by file (each file's median import / median floor): median {each['median']:.2f}×, "
+        f"90th percentile {each['p90']:.2f}×, largest {each['max']:.2f}×; "
+        f"{each['files_over_2x']} of {each['files']} files over 2×"
     )
     print(f"load average (1 min) before and after the per-file runs: {load_before:.2f}, {load_after:.2f}")
     for name, value in result["phases_ms_one_file"].items():
