@@ -27,9 +27,9 @@ This process generates the plans, exports them to a temporary folder and checks 
 round-trips (equal content hash). The timing then runs in fresh child processes, one after another
 (``python benchmarks/templates.py --measure FOLDER --repeats N``), each importing only what it times — the
 template reader, python-calamine and openpyxl, never ``carepool.demo`` — warms up (one import and one
-floor per file), times everything above and where one import's time goes, and writes its figures as JSON
-to the folder for this process to pool and report. Why fresh processes: generating 152 plans and exporting them with openpyxl
-leaves a large heap behind, and timings taken in that process measure the harness as well as the
+floor per file), times everything above and where one import's time goes, and writes its samples as JSON
+to the folder for this process to pool and report. Why fresh processes: generating 152 plans and
+exporting them with openpyxl leaves a large heap behind, and timings taken in that process measure the harness as well as the
 importer — the import of all 152 (which keeps every plan it reads) ran about 10% slower there than in a
 fresh process (the per-file figures moved less than the run-to-run noise). The child imports carepool
 from the same source tree as this process (its ``PYTHONPATH`` is set to it) and the two are checked to
