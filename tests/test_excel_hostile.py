@@ -560,3 +560,17 @@ def test_a_damaged_part_nothing_reads_is_never_inflated() -> None:
     assert content_hash(read_plan_workbook(damaged(theme))) == content_hash(read_plan_workbook(good()))
     [p] = refused(damaged(sheet_part(good(), "Contributions")))
     assert (p.stage == "file" and "Contributions" not in p.location) or p.message == msg.BROKEN_ZIP
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "Expenditure plan!E10",  # the third scheme's second funding line: table row 6, list item 2
+        "Trajectories!C16",  # the sixth metric's plan value: table row 12, list item 1
+        "Performance quarters!B12",  # the fourth planned quarter: table row 8, list item 4
+    ],
+)
+def test_schema_problems_in_child_rows_name_their_own_cell(cell: str) -> None:
+    sheet, _, address = cell.partition("!")
+    p = only(refused(edited(set_cell(sheet, address, "not a period"))), cell)
+    assert p.stage == "schema" and "not a period" in p.found

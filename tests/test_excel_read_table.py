@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,11 +21,14 @@ from carepool.problems import Problem
 LETTERS = "ABCDEFGH"
 VALUES: st.SearchStrategy[CellValue] = st.one_of(
     st.just(""),
-    st.sampled_from([" ", "\u00a0", "\x1c", "x", " y ", "2015-16", "Yes", "no", "12.50", "1,234", "#N/A"]),
+    st.sampled_from(
+        [" ", "\u00a0", "\x1c", "x", " y ", "2015-16", "Yes", "No", "no", " Yes", "12.50", "1,234", "#N/A"]
+    ),
     st.text(max_size=4),
     st.integers(-5, 10**13),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([0.5, 1.25, 12.345, 1e9, -0.0]),
+    st.sampled_from([0.5, 1.25, 12.345, 1e9, -0.0, 0.1 + 0.2, 5e-324, 1e22, 2.0**53 + 2]),
+    st.sampled_from([99.99999999999999, 100.00000000000001, 1e9 - 0.5, 1e9 + 2e-7]),  # at the limits
     st.booleans(),
     st.just(datetime(2015, 3, 31)),
 )
@@ -126,14 +130,17 @@ def test_the_table_reader_says_what_a_cell_by_cell_reading_says(data: st.DataObj
     reader = reader_on(rows, no_value)
     got = reader.read_table(spec, area, max_rows)
     expected_rows, expected_problems = reference(spec, area, rows, no_value, max_rows)
-    assert [(r.row, r.values) for r in got] == expected_rows
+    blanks_left_out = [
+        (row, {k: v for k, v in values.items() if v is not None}) for row, values in expected_rows
+    ]
+    assert list(zip(got.numbers, got.records, strict=True)) == blanks_left_out
     said = {
         (p.location if p.message != msg.TOO_MANY_ROWS else "the table", p.message) for p in reader.problems
     }
     assert said == expected_problems
-    for source in got:  # each value's cell is named where it was read
+    for index, row in enumerate(got.numbers):  # each value's cell is named where it was read
         for i, column in enumerate(columns):
-            assert source.cell(column.key) == f"T!{LETTERS[col1 - 1 + i]}{source.row}"
+            assert got.cell(index, column.key) == f"T!{LETTERS[col1 - 1 + i]}{row}"
 
 
 def test_a_blank_required_cell_and_a_formula_without_value_are_both_named() -> None:
@@ -143,7 +150,7 @@ def test_a_blank_required_cell_and_a_formula_without_value_are_both_named() -> N
     rows: list[list[CellValue]] = [["A"], ["x", 5.0], ["", 7.0], ["y", ""]]
     reader = reader_on(rows, {"B4": msg.FORMULA_NO_VALUE})
     got = reader.read_table(spec, Area("T", 2, 1, 9, 2), 100)
-    assert [r.row for r in got] == [2, 3, 4]
+    assert got.numbers == [2, 3, 4]
     assert {(p.location, p.message) for p in reader.problems} == {
         ("T!A3", msg.REQUIRED),
         ("T!B4", msg.FORMULA_NO_VALUE),
@@ -156,3 +163,26 @@ def test_a_blank_required_cell_and_a_formula_without_value_are_both_named() -> N
 def test_a_column_is_typed_as_each_of_its_cells(kind: Kind, cells: list[CellValue | None]) -> None:
     # repr, not ==: Decimal("5") == Decimal("5.00"), and money must keep its pence
     assert [repr(v) for v in parse_column(cells, kind)] == [repr(parse(v, kind)) for v in cells]
+
+
+EDGES: list[CellValue | None] = [
+    None, "", " ", "Yes", "No", "yes", " No ", "x", True, False, 0.0, -0.0, 0.5, 0.1 + 0.2, 1.0, 100.0,
+    99.99999999999999, 100.00000000000001, 1e9, 1e9 - 0.5, 1e9 + 2e-7, 1e22, -1.0, float("nan"),
+    float("inf"), 5e-324, 7, "12.50", datetime(2015, 3, 31),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_each_kind_types_the_edge_cells_as_parse_does(kind: Kind) -> None:
+    assert [repr(v) for v in parse_column(EDGES, kind)] == [repr(parse(v, kind)) for v in EDGES]
+
+
+def test_a_text_cell_that_cannot_be_read_is_named_even_when_every_text_cell_holds_text() -> None:
+    spec = TableSpec(
+        "T", "T", "t", "g", (Column("a", "A", Kind.TEXT, True), Column("b", "B", Kind.CODE, False))
+    )
+    rows: list[list[CellValue]] = [["A", "B"], ["x", "y"], ["z", "#N/A"]]
+    reader = reader_on(rows, {"B3": msg.ERROR_VALUE})
+    got = reader.read_table(spec, Area("T", 2, 1, 9, 2), 100)
+    assert got.records == [{"a": "x", "b": "y"}, {"a": "z"}]
+    assert [(p.location, p.message) for p in reader.problems] == [("T!B3", msg.ERROR_VALUE)]

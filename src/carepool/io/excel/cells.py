@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Final
+from itertools import repeat
+from typing import Final, cast
 
 from carepool.io.excel import messages as msg
 from carepool.io.excel.config import MONEY_KINDS, NUMBER_LIMITS, Kind
@@ -183,7 +184,7 @@ def _years(value: CellValue, kind: Kind) -> list[str] | CellError:
 
 # Kinds by set and dict, never ``Kind.X`` in a per-cell path: reading a member off an enum class is slow
 # (about 75 ns on Python 3.11, more than parsing a whole number). Every reader takes the kind, for one call.
-_TEXT_KINDS: Final = frozenset({Kind.TEXT, Kind.CODE})
+TEXT_KINDS: Final = frozenset({Kind.TEXT, Kind.CODE})
 _DECIMAL_KINDS: Final = MONEY_KINDS | {Kind.PERCENT, Kind.QUANTITY}
 _BY_KIND: Final[dict[Kind, Callable[[CellValue, Kind], Parsed | CellError]]] = {
     Kind.TEXT: _text,
@@ -201,19 +202,28 @@ def parse(value: CellValue | None, kind: Kind) -> Parsed | CellError:
     if isinstance(value, str):
         if not value.strip(WHITE_SPACE):
             return None
-        if kind in _TEXT_KINDS:  # most cells: a fast path
+        if kind in TEXT_KINDS:  # most cells: a fast path
             return value
     elif value is None:
         return None
     return _BY_KIND[kind](value, kind)
 
 
+def all_text(cells: list[CellValue]) -> bool:
+    """Whether every cell is text with something in it: what ``parse`` gives back as it is for a text
+    or code column (checked in C, a call for all the cells)."""
+    return set(map(type, cells)) <= _STR and all(map(str.strip, cast(list[str], cells), repeat(WHITE_SPACE)))
+
+
+_STR: Final = frozenset({str})
+
+
 def parse_column(cells: Iterable[CellValue | None], kind: Kind) -> list[Parsed | CellError]:
-    """``parse`` for every cell of a column, the kind looked up once: text as it is, and whole numbers in
-    range, are most cells."""
-    if kind in _TEXT_KINDS:
+    """``parse`` for every cell of a column, the kind looked up once: text as it is, numbers in range,
+    and Yes or No as Excel's list offers them, are most cells."""
+    if kind in TEXT_KINDS:
         return [v if type(v) is str and v.strip(WHITE_SPACE) else parse(v, kind) for v in cells]
-    if kind in _DECIMAL_KINDS:  # as ``_decimal`` reads a whole number
+    if kind in _DECIMAL_KINDS:  # as ``_decimal`` reads a number in range
         low, high = _FLOAT_LIMITS[kind]
         if kind in MONEY_KINDS:
             return [
@@ -223,7 +233,15 @@ def parse_column(cells: Iterable[CellValue | None], kind: Kind) -> list[Parsed |
                 for v in cells
             ]
         return [
-            Decimal(int(v)) if type(v) is float and v.is_integer() and low <= v <= high else parse(v, kind)
+            (Decimal(int(v)) if v.is_integer() else Decimal(repr(v)))
+            if type(v) is float and low <= v <= high  # NaN is never in range
+            else parse(v, kind)
             for v in cells
         ]
+    if kind in _YES_NO_KINDS:
+        return [_YES_NO[v] if type(v) is str and v in _YES_NO else parse(v, kind) for v in cells]
     return [parse(v, kind) for v in cells]
+
+
+_YES_NO_KINDS: Final = frozenset({Kind.YESNO})
+_YES_NO: Final = {"Yes": True, "No": False}  # what the template's list writes

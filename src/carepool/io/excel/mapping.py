@@ -8,7 +8,7 @@ problem found later still names ``Sheet!D12``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,18 +29,22 @@ class Cells:
 
 
 @dataclass(slots=True)
-class SourceRow:
-    values: Row  # column key → parsed value, None when blank
-    row: int  # the sheet row it was read from
-    columns: Mapping[str, str]  # column key → "Sheet!D" (shared by every row of the table)
+class SourceTable:
+    """A template table as read: one record per row that holds anything, and where each value was read."""
 
-    def cell(self, key: str) -> str:
-        """``Sheet!D12``: where the value of ``key`` was read (worked out only when a problem needs it)."""
-        return f"{self.columns[key]}{self.row}"
+    records: list[Row]  # column key → parsed value; blank cells left out
+    numbers: list[int]  # the sheet row each record was read from
+    columns: Mapping[str, str]  # column key → "Sheet!D"
 
-    @property
-    def first(self) -> str:
-        return self.cell(next(iter(self.columns)))
+    def cell(self, index: int, key: str) -> str:
+        """``Sheet!D12``: where record ``index`` read ``key`` (worked out only when a problem needs it)."""
+        return f"{self.columns[key]}{self.numbers[index]}"
+
+    def first(self, index: int) -> str:
+        return self.cell(index, next(iter(self.columns)))
+
+
+_NOTHING: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -48,22 +52,39 @@ class Built:
     data: dict[str, Any]
     where: dict[str, str] = field(default_factory=dict)  # plan path → cell
     problems: list[Problem] = field(default_factory=list)
-    rows: dict[str, tuple[SourceRow, frozenset[str]]] = field(default_factory=dict)
-    """Plan path of an object read from one row → the row, and its columns that are not the object's."""
+    lists: dict[str, tuple[SourceTable, Sequence[int], frozenset[str]]] = field(default_factory=dict)
+    """Plan path of a list read from table rows → the table, the record behind each item in turn, and the
+    table's columns that are not the items' (one entry a list, not one an item: most are never asked)."""
 
     def cell(self, path: str) -> str | None:
         """The cell a plan path was read from, if it was read from one."""
         found = self.where.get(path)
         if found is not None:
             return found
-        if path in self.rows:
-            return self.rows[path][0].first
+        item = self._item(path)
+        if item is not None:
+            table, index, _ = item
+            return table.first(index)
         parent, _, key = path.rpartition(".")
-        if parent in self.rows:
-            row, skipped = self.rows[parent]
-            if key in row.columns and key not in skipped:
-                return row.cell(key)
+        item = self._item(parent)
+        if item is not None:
+            table, index, skipped = item
+            if key in table.columns and key not in skipped:
+                return table.cell(index, key)
         return None
+
+    def _item(self, path: str) -> tuple[SourceTable, int, frozenset[str]] | None:
+        """For ``list[i]``, a path of an item read from a row: its table, its record, the skipped columns."""
+        head, _, tail = path.rpartition("[")
+        number = tail[:-1]
+        if not tail.endswith("]") or not (number.isascii() and number.isdecimal()):
+            return None
+        listed = self.lists.get(head)
+        if listed is None:
+            return None
+        table, indices, skipped = listed
+        at = int(number)
+        return (table, indices[at], skipped) if at < len(indices) else None
 
 
 SIMPLE_LISTS = {
@@ -212,27 +233,55 @@ class _Builder:
     def __init__(self) -> None:
         self.out = Built({})
 
-    def item(self, path: str, row: SourceRow, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
-        """The row as a plan object at ``path``, remembering the row so each field's cell can be named."""
-        values = row.values
-        self.out.rows[path] = (row, skip)
-        if skip:
-            return {k: v for k, v in values.items() if v is not None and k not in skip}
-        if None in values.values():
-            return {k: v for k, v in values.items() if v is not None}
-        return values  # the row's own dict: each row becomes one object, once
+    def records(self, path: str, table: SourceTable) -> list[dict[str, Any]]:
+        """The table's records as the plan's list at ``path``: each record becomes one plan object."""
+        self.out.lists[path] = (table, range(len(table.records)), _NOTHING)
+        return table.records
 
-    def problem(self, row: SourceRow, key: str, message: str, found: str, expected: str) -> None:
-        self.out.problems.append(Problem("cell", row.cell(key), message, found, expected))
+    def children(
+        self,
+        parents: list[dict[str, Any]],
+        path: str,
+        name: str,
+        groups: dict[int, list[int]],
+        table: SourceTable,
+        skip: frozenset[str],
+    ) -> None:
+        """Each parent's list ``name``: the records ``groups`` gives it, less the ``skip`` columns."""
+        for at, indices in groups.items():
+            items = [_without(table.records[i], skip) for i in indices]
+            parents[at].setdefault(name, []).extend(items)
+            self.out.lists[f"{path}[{at}].{name}"] = (table, indices, skip)
 
-    def parent(self, index: Mapping[str, int], row: SourceRow, key: str, table: str) -> int | None:
-        ref = row.values.get(key)
-        if ref is None:
-            return None  # already reported as a blank required cell
-        if ref not in index:
-            self.problem(row, key, msg.UNKNOWN_KEY, repr(ref), f"a reference from the {table} sheet")
-            return None
-        return index[ref]
+    def problem(
+        self, table: SourceTable, index: int, key: str, message: str, found: str, expected: str
+    ) -> None:
+        self.out.problems.append(Problem("cell", table.cell(index, key), message, found, expected))
+
+    def by_parent(
+        self, index: Mapping[str, int], table: SourceTable, key: str, parent_table: str
+    ) -> dict[int, list[int]]:
+        """The table's records grouped by the parent their ``key`` names; an unknown parent is a problem."""
+        groups: dict[int, list[int]] = {}
+        for i, record in enumerate(table.records):
+            ref = record.get(key)
+            if ref is None:
+                continue  # already reported as a blank required cell
+            at = index.get(ref)
+            if at is None:
+                self.problem(
+                    table, i, key, msg.UNKNOWN_KEY, repr(ref), f"a reference from the {parent_table} sheet"
+                )
+                continue
+            groups.setdefault(at, []).append(i)
+        return groups
+
+
+def _without(record: dict[str, Any], skip: frozenset[str]) -> dict[str, Any]:
+    item = record.copy()
+    for key in skip:
+        item.pop(key, None)
+    return item
 
 
 def _index(items: list[dict[str, Any]], key: str) -> dict[str, int]:
@@ -243,7 +292,7 @@ def _index(items: list[dict[str, Any]], key: str) -> dict[str, int]:
 
 
 def cells_to_data(
-    fields: dict[str, Any], field_cells: dict[str, str], tables: dict[str, list[SourceRow]]
+    fields: dict[str, Any], field_cells: dict[str, str], tables: dict[str, SourceTable]
 ) -> Built:
     b = _Builder()
     data = b.out.data
@@ -258,135 +307,156 @@ def cells_to_data(
         b.out.where[f"years[{i}]"] = field_cells["PlanYears"]
 
     for table, key in SIMPLE_LISTS.items():
-        data[key] = [b.item(f"{key}[{i}]", row) for i, row in enumerate(tables[table])]
+        data[key] = b.records(key, tables[table])
 
-    schemes = [b.item(f"schemes[{i}]", row) for i, row in enumerate(tables["Schemes"])]
+    schemes = b.records("schemes", tables["Schemes"])
     data["schemes"] = schemes
     by_ref = _index(schemes, "ref")
-    for table, child, skip in (
-        ("SchemeFunding", "funding", _SCHEME),
-        ("SchemeCommissioners", "commissioners", _SCHEME),
-        ("SchemeKpis", "kpis", _SCHEME),
+    for table, child in (
+        ("SchemeFunding", "funding"),
+        ("SchemeCommissioners", "commissioners"),
+        ("SchemeKpis", "kpis"),
     ):
-        for row in tables[table]:
-            at = b.parent(by_ref, row, "scheme", "Schemes")
-            if at is not None:
-                items = schemes[at].setdefault(child, [])
-                items.append(b.item(f"schemes[{at}].{child}[{len(items)}]", row, skip))
-    for row in tables["SchemeOutcomes"]:
-        at = b.parent(by_ref, row, "scheme", "Schemes")
-        if at is not None and row.values["outcome"] is not None:
-            outcomes = schemes[at].setdefault("outcomes", [])
-            b.out.where[f"schemes[{at}].outcomes[{len(outcomes)}]"] = row.cell("outcome")
-            outcomes.append(row.values["outcome"])
-    for row in tables["SchemeSavings"]:
-        at = b.parent(by_ref, row, "scheme", "Schemes")
-        year = row.values["year"]
-        if at is None or year is None:
-            continue
-        for key in ("planned_savings", "uncommitted"):
-            amount: Decimal | None = row.values[key]
-            by_year = schemes[at].setdefault(key, {})
-            if amount is None:
+        rows = tables[table]
+        b.children(schemes, "schemes", child, b.by_parent(by_ref, rows, "scheme", "Schemes"), rows, _SCHEME)
+    rows = tables["SchemeOutcomes"]
+    for at, indices in b.by_parent(by_ref, rows, "scheme", "Schemes").items():
+        for i in indices:
+            outcome = rows.records[i].get("outcome")
+            if outcome is not None:
+                outcomes = schemes[at].setdefault("outcomes", [])
+                b.out.where[f"schemes[{at}].outcomes[{len(outcomes)}]"] = rows.cell(i, "outcome")
+                outcomes.append(outcome)
+    rows = tables["SchemeSavings"]
+    for at, indices in b.by_parent(by_ref, rows, "scheme", "Schemes").items():
+        for i in indices:
+            record = rows.records[i]
+            year = record.get("year")
+            if year is None:
                 continue
-            if year in by_year:
-                b.problem(row, "year", msg.DUPLICATE, repr(year), "one row per scheme and year")
-            by_year[year] = amount
-            b.out.where[f"schemes[{at}].{key}.{year}"] = row.cell(key)
+            for key in ("planned_savings", "uncommitted"):
+                amount: Decimal | None = record.get(key)
+                by_year = schemes[at].setdefault(key, {})
+                if amount is None:
+                    continue
+                if year in by_year:
+                    b.problem(rows, i, "year", msg.DUPLICATE, repr(year), "one row per scheme and year")
+                by_year[year] = amount
+                b.out.where[f"schemes[{at}].{key}.{year}"] = rows.cell(i, key)
 
     _metrics(b, tables)
     _performance(b, tables)
     _milestones(b, tables)
     _risk_share(b, fields, field_cells, tables)
     narrative: dict[str, str] = {}
-    for row in tables["Narrative"]:
-        section = row.values["section"]
+    rows = tables["Narrative"]
+    for i, record in enumerate(rows.records):
+        section = record.get("section")
         if section is None:
             continue
         if section in narrative:
-            b.problem(row, "section", msg.DUPLICATE, repr(section), "one row per section")
-        narrative[section] = row.values["text"] or ""
-        b.out.where[f"narrative.{section}"] = row.cell("section")
+            b.problem(rows, i, "section", msg.DUPLICATE, repr(section), "one row per section")
+        narrative[section] = record.get("text") or ""
+        b.out.where[f"narrative.{section}"] = rows.cell(i, "section")
     data["narrative"] = narrative
     return b.out
 
 
-def _metrics(b: _Builder, tables: dict[str, list[SourceRow]]) -> None:
+def _metrics(b: _Builder, tables: dict[str, SourceTable]) -> None:
+    rows = tables["Metrics"]
     metrics: list[dict[str, Any]] = []
-    for i, row in enumerate(tables["Metrics"]):
-        item = b.item(f"metrics[{i}]", row, skip=_METRIC)
-        period, value = row.values["baseline_period"], row.values["baseline_value"]
+    for i, record in enumerate(rows.records):
+        item = _without(record, _METRIC)
+        period, value = record.get("baseline_period"), record.get("baseline_value")
         if period is not None or value is not None:
             item["baseline"] = {k: v for k, v in (("period", period), ("value", value)) if v is not None}
-            b.out.where[f"metrics[{i}].baseline"] = row.cell("baseline_period")
-            b.out.where[f"metrics[{i}].baseline.period"] = row.cell("baseline_period")
-            b.out.where[f"metrics[{i}].baseline.value"] = row.cell("baseline_value")
+            b.out.where[f"metrics[{i}].baseline"] = rows.cell(i, "baseline_period")
+            b.out.where[f"metrics[{i}].baseline.period"] = rows.cell(i, "baseline_period")
+            b.out.where[f"metrics[{i}].baseline.value"] = rows.cell(i, "baseline_value")
         metrics.append(item)
+    b.out.lists["metrics"] = (rows, range(len(metrics)), _METRIC)
     refs: dict[str, int] = {}
-    for i, row in enumerate(tables["Metrics"]):
-        ref = row.values["ref"]
+    for i, record in enumerate(rows.records):
+        ref = record.get("ref")
         if ref in refs:
-            b.problem(row, "ref", msg.DUPLICATE, repr(ref), "a unique metric ref")
+            b.problem(rows, i, "ref", msg.DUPLICATE, repr(ref), "a unique metric ref")
         refs.setdefault(str(ref), i)
-    for row in tables["MetricValues"]:
-        at = b.parent(refs, row, "metric", "Metrics")
-        series = {"plan": "plan", "actual": "actuals"}.get(str(row.values["series"]))
-        if at is None or row.values["series"] is None:
-            continue
-        if series is None:
-            b.problem(row, "series", "expected plan or actual", repr(row.values["series"]), "plan or actual")
-            continue
-        values = metrics[at].setdefault(series, [])
-        values.append(b.item(f"metrics[{at}].{series}[{len(values)}]", row, skip=_VALUE))
+    values = tables["MetricValues"]
+    by_series: dict[str, dict[int, list[int]]] = {"plan": {}, "actuals": {}}
+    for at, indices in b.by_parent(refs, values, "metric", "Metrics").items():
+        for i in indices:
+            raw = values.records[i].get("series")
+            if raw is None:
+                continue
+            series = {"plan": "plan", "actual": "actuals"}.get(str(raw))
+            if series is None:
+                b.problem(values, i, "series", "expected plan or actual", repr(raw), "plan or actual")
+                continue
+            by_series[series].setdefault(at, []).append(i)
+    for series, groups in by_series.items():
+        b.children(metrics, "metrics", series, groups, values, _VALUE)
     b.out.data["metrics"] = metrics
 
 
-def _performance(b: _Builder, tables: dict[str, list[SourceRow]]) -> None:
+def _performance(b: _Builder, tables: dict[str, SourceTable]) -> None:
     perf = b.out.data.setdefault("performance", {})
     names = {"baseline": "baseline", "planned": "planned", "actual": "actuals"}
-    for row in tables["PerformanceQuarters"]:
-        raw = row.values["series"]
+    rows = tables["PerformanceQuarters"]
+    by_series: dict[str, list[int]] = {}
+    for i, record in enumerate(rows.records):
+        raw = record.get("series")
         if raw is None:
             continue
         series = names.get(str(raw))
         if series is None:
-            b.problem(row, "series", "expected baseline, planned or actual", repr(raw), ", ".join(names))
+            b.problem(rows, i, "series", "expected baseline, planned or actual", repr(raw), ", ".join(names))
             continue
-        counts = perf.setdefault(series, [])
-        counts.append(b.item(f"performance.{series}[{len(counts)}]", row, skip=_SERIES))
+        by_series.setdefault(series, []).append(i)
+    for series, indices in by_series.items():
+        perf[series] = [_without(rows.records[i], _SERIES) for i in indices]
+        b.out.lists[f"performance.{series}"] = (rows, indices, _SERIES)
     criteria: dict[str, list[str]] = {}
-    for row in tables["CriteriaMet"]:
-        tranche = row.values["tranche"]
+    rows = tables["CriteriaMet"]
+    for i, record in enumerate(rows.records):
+        tranche = record.get("tranche")
         if tranche is None:
             continue
         met = criteria.setdefault(str(tranche), [])
-        b.out.where[f"performance.criteria_met.{tranche}"] = row.cell("tranche")
-        if row.values["criterion"] is not None:
-            b.out.where[f"performance.criteria_met.{tranche}[{len(met)}]"] = row.cell("criterion")
-            met.append(row.values["criterion"])
+        b.out.where[f"performance.criteria_met.{tranche}"] = rows.cell(i, "tranche")
+        criterion = record.get("criterion")
+        if criterion is not None:
+            b.out.where[f"performance.criteria_met.{tranche}[{len(met)}]"] = rows.cell(i, "criterion")
+            met.append(criterion)
     perf["criteria_met"] = criteria
 
 
-def _milestones(b: _Builder, tables: dict[str, list[SourceRow]]) -> None:
-    milestones = [b.item(f"milestones[{i}]", row) for i, row in enumerate(tables["Milestones"])]
+def _milestones(b: _Builder, tables: dict[str, SourceTable]) -> None:
+    milestones = b.records("milestones", tables["Milestones"])
     by_id = _index(milestones, "id")
-    for row in tables["Tasks"]:
-        at = b.parent(by_id, row, "milestone", "Milestones")
-        if at is not None:
-            tasks = milestones[at].setdefault("tasks", [])
-            tasks.append(b.item(f"milestones[{at}].tasks[{len(tasks)}]", row, skip=_MILESTONE))
+    tasks = tables["Tasks"]
+    b.children(
+        milestones,
+        "milestones",
+        "tasks",
+        b.by_parent(by_id, tasks, "milestone", "Milestones"),
+        tasks,
+        _MILESTONE,
+    )
     b.out.data["milestones"] = milestones
 
 
 def _risk_share(
-    b: _Builder, fields: dict[str, Any], field_cells: dict[str, str], tables: dict[str, list[SourceRow]]
+    b: _Builder, fields: dict[str, Any], field_cells: dict[str, str], tables: dict[str, SourceTable]
 ) -> None:
     method = fields.get("RiskShareMethod")
     given = [name for name in ("RiskPool", "RiskShareDescription") if fields.get(name) is not None]
-    rows = tables["RiskShareSplits"] + tables["RiskShareSteps"]
+    splits_table, steps_table = tables["RiskShareSplits"], tables["RiskShareSteps"]
     if method is None:
-        if given or rows:
-            where = field_cells[given[0]] if given else rows[0].first
+        if given or splits_table.records or steps_table.records:
+            if given:
+                where = field_cells[given[0]]
+            else:
+                where = (splits_table if splits_table.records else steps_table).first(0)
             b.out.problems.append(
                 Problem(
                     "cell",
@@ -403,18 +473,18 @@ def _risk_share(
         b.out.where[f"s75.risk_share.{key}"] = field_cells[name]
     b.out.where["s75.risk_share"] = field_cells["RiskShareMethod"]
     splits: dict[str, Any] = {}
-    for row in tables["RiskShareSplits"]:
-        partner = row.values["partner"]
+    for i, record in enumerate(splits_table.records):
+        partner = record.get("partner")
         if partner is None:
             continue
         if partner in splits:
-            b.problem(row, "partner", msg.DUPLICATE, repr(partner), "one row per partner")
-        splits[partner] = row.values["pct"]
-        b.out.where[f"s75.risk_share.splits.{partner}"] = row.cell("pct")
+            b.problem(splits_table, i, "partner", msg.DUPLICATE, repr(partner), "one row per partner")
+        splits[partner] = record.get("pct")
+        b.out.where[f"s75.risk_share.splits.{partner}"] = splits_table.cell(i, "pct")
     share["splits"] = splits
     order: list[Any] = []
-    for row in tables["RiskShareSteps"]:
-        b.out.where[f"s75.risk_share.order[{len(order)}]"] = row.cell("step")
-        order.append(row.values["step"])
+    for i, record in enumerate(steps_table.records):
+        b.out.where[f"s75.risk_share.order[{len(order)}]"] = steps_table.cell(i, "step")
+        order.append(record.get("step"))
     share["order"] = order
     b.out.data.setdefault("s75", {})["risk_share"] = share

@@ -15,8 +15,10 @@ InputRejected with every problem of the first stage that had any.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -24,7 +26,16 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ValidationError
 
 from carepool.io.excel import messages as msg
-from carepool.io.excel.cells import WHITE_SPACE, CellError, CellValue, is_blank, parse, parse_column
+from carepool.io.excel.cells import (
+    TEXT_KINDS,
+    WHITE_SPACE,
+    CellError,
+    CellValue,
+    all_text,
+    is_blank,
+    parse,
+    parse_column,
+)
 from carepool.io.excel.config import (
     CURRENT,
     PLAN_TEMPLATE_V1,
@@ -37,7 +48,7 @@ from carepool.io.excel.config import (
     TemplateConfig,
 )
 from carepool.io.excel.grid import Grid, Sheet
-from carepool.io.excel.mapping import Built, SourceRow, cells_to_data
+from carepool.io.excel.mapping import Built, SourceTable, cells_to_data
 from carepool.io.excel.package import (
     MAX_FILE_BYTES,
     Area,
@@ -124,6 +135,11 @@ def _headers(spec: TableSpec) -> list[CellValue]:
     return known[1]
 
 
+def _filled(keys: list[str], values: list[Any]) -> dict[str, Any]:
+    """A record without its blank cells."""
+    return {key: value for key, value in zip(keys, values, strict=True) if value is not None}
+
+
 def _blank_line(line: list[CellValue]) -> bool:
     """Whether a table row holds nothing (its first cell is checked first: most rows start with text)."""
     head = line[0] if line else ""
@@ -133,21 +149,42 @@ def _blank_line(line: list[CellValue]) -> bool:
 
 
 _Column = tuple[int, str, Kind, bool]  # offset in the table, key, kind, required
-_Layout = tuple[dict[str, str], list[str], list[_Column]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """A table's columns as ``read_table`` walks them."""
+
+    columns: dict[str, str]  # key → "Sheet!D"
+    keys: list[str]
+    every: list[_Column]
+    typed: list[_Column]  # the columns that are not text or code
+    text: Callable[[list[CellValue]], Any] | None  # a line's text and code cells (None: there are none)
+
+
 _LAYOUTS: dict[tuple[int, str, int], tuple[TableSpec, _Layout]] = {}
 
 
+def _single(at: int) -> Callable[[list[CellValue]], tuple[CellValue]]:
+    return lambda line: (line[at],)  # as ``itemgetter`` gives several: a tuple
+
+
 def _layout(spec: TableSpec, sheet: str, col1: int) -> _Layout:
-    """A table's columns as ``read_table`` walks them: key → "Sheet!D"; keys; every column. Kept per table
-    spec and place: a few dozen per template version, whatever the input (a spec hashes slowly, so it is
-    keyed by id)."""
+    """A table's layout: a few dozen per template version, whatever the input, so kept per table spec and
+    place (a spec hashes slowly, so it is keyed by id)."""
     key = (id(spec), sheet, col1)
     known = _LAYOUTS.get(key)
     if known is not None and known[0] is spec:
         return known[1]
-    columns = {c.key: f"{sheet}!{get_column_letter(col1 + i)}" for i, c in enumerate(spec.columns)}
-    kinds = [(i, c.key, c.kind, c.required) for i, c in enumerate(spec.columns)]
-    layout = (columns, [c.key for c in spec.columns], kinds)
+    every = [(i, c.key, c.kind, c.required) for i, c in enumerate(spec.columns)]
+    text = [i for i, _, kind, _ in every if kind in TEXT_KINDS]
+    layout = _Layout(
+        columns={c.key: f"{sheet}!{get_column_letter(col1 + i)}" for i, c in enumerate(spec.columns)},
+        keys=[c.key for c in spec.columns],
+        every=every,
+        typed=[column for column in every if column[2] not in TEXT_KINDS],
+        text=(_single(text[0]) if len(text) == 1 else itemgetter(*text)) if text else None,
+    )
     if len(_LAYOUTS) < 1024:  # sheets can be renamed, so bound it all the same
         _LAYOUTS[key] = (spec, layout)
     return layout
@@ -157,7 +194,7 @@ def _layout(spec: TableSpec, sheet: str, col1: int) -> _Layout:
 class ReadCells:
     fields: dict[str, Any]
     field_cells: dict[str, str]
-    tables: dict[str, list[SourceRow]]
+    tables: dict[str, SourceTable]
 
 
 # --- the reader ------------------------------------------------------------------------------------
@@ -324,13 +361,14 @@ class WorkbookReader:
                 values[f.name] = raw  # most fields: text as it is (what ``value`` would say)
         return values, cells
 
-    def read_table(self, spec: TableSpec, area: Area, max_rows: int) -> list[SourceRow]:
+    def read_table(self, spec: TableSpec, area: Area, max_rows: int) -> SourceTable:
         sheet = self.sheet(area)
         if sheet.merged and self.merged(sheet, area):
-            return []
+            return SourceTable([], [], {})
         width = len(spec.columns)
         first = area.col1 - 1
-        columns, keys, kinds = _layout(spec, area.sheet, area.col1)
+        layout = _layout(spec, area.sheet, area.col1)
+        columns = layout.columns
         unread = self._unread_by_row(area)
         rows = sheet.rows
         read = [
@@ -349,13 +387,20 @@ class WorkbookReader:
             )
             read = read[:max_rows]
         if not read:
-            return []
+            return SourceTable([], [], {})
         numbers = [row for row, _ in read]
         lines = [line if len(line) == width else line + [""] * (width - len(line)) for _, line in read]
-        # Column by column: each column's cells typed in one pass; a cell's address is worked out only
-        # when it has a problem to report.
-        typed_columns: list[list[Any]] = []
-        for (i, key, kind, required), cells in zip(kinds, zip(*lines, strict=False), strict=True):
+        # Most text and code cells are text as it is: when all of them are (one check for the table),
+        # only the other columns are typed. Column by column: each column's cells typed in one pass; a
+        # cell's address is worked out only when it has a problem to report.
+        text_as_is = (
+            not unread
+            and layout.text is not None
+            and all_text(list(chain.from_iterable(map(layout.text, lines))))
+        )
+        typed: list[tuple[int, list[Any]]] = []
+        for i, key, kind, required in layout.typed if text_as_is else layout.every:
+            cells = [line[i] for line in lines]
             values = parse_column(cells, kind)
             if (required and None in values) or CellError in map(type, values) or unread:
                 values = [
@@ -364,15 +409,26 @@ class WorkbookReader:
                     else value
                     for row, raw, value in zip(numbers, cells, values, strict=True)
                 ]
-            typed_columns.append(values)
-        return [  # every line is ``width`` long and every column one value per line: no strict zips
-            SourceRow(dict(zip(keys, values, strict=False)), row, columns)
-            for row, values in zip(numbers, zip(*typed_columns, strict=False), strict=False)
-        ]
+            typed.append((i, values))
+        records = []
+        for at, line in enumerate(lines):
+            record: list[Any] = line
+            if typed:
+                record = record.copy()
+                for i, values in typed:
+                    record[i] = values[at]
+            records.append(
+                dict(zip(layout.keys, record, strict=True))
+                if None not in record
+                else _filled(layout.keys, record)
+            )
+        return SourceTable(records, numbers, columns)
 
     def _unread_by_row(self, area: Area) -> dict[int, dict[int, str]]:
         """The area's cells whose value cannot be read: row → column offset in the area → why."""
         found: dict[int, dict[int, str]] = {}
+        if not self.package.check_sheet(area.sheet).no_value:
+            return found  # most sheets: every cell can be read
         for row, col, why in self._unread_cells(area.sheet):
             if area.row1 <= row <= area.row2 and area.col1 <= col <= area.col2:
                 found.setdefault(row, {})[col - area.col1] = why

@@ -18,7 +18,7 @@ from typing import Any, Final, Literal
 from pydantic import Field
 
 from carepool.io.excel.config import RETURN_TEMPLATE_V1, TemplateConfig
-from carepool.io.excel.mapping import Built, Cells, SourceRow
+from carepool.io.excel.mapping import Built, Cells, SourceTable
 from carepool.io.excel.messages import DUPLICATE
 from carepool.io.excel.reader import WorkbookReader, open_workbook, read_file_bytes
 from carepool.io.excel.writer import workbook_bytes
@@ -126,24 +126,23 @@ def write_return_workbook(ret: QuarterlyReturn, path: Path) -> None:
         raise InputRejected([Problem("file", str(path), f"cannot write the file: {exc.strerror}")]) from None
 
 
-def _built(fields: dict[str, Any], field_cells: dict[str, str], tables: dict[str, list[SourceRow]]) -> Built:
+def _built(fields: dict[str, Any], field_cells: dict[str, str], tables: dict[str, SourceTable]) -> Built:
     out = Built({"format": RETURN_FORMAT})
     for name, key in _FIELDS.items():
         out.where[key] = field_cells[name]
         if fields.get(name) is not None:
             out.data[key] = fields[name]
     for name, key in _TABLES.items():
-        items: list[dict[str, Any]] = []
-        for i, row in enumerate(tables[name]):
-            out.rows[f"{key}[{i}]"] = (row, frozenset())
-            items.append({k: v for k, v in row.values.items() if v is not None})
-        out.data[key] = items
+        table = tables[name]
+        out.data[key] = table.records
+        out.lists[key] = (table, range(len(table.records)), frozenset())
     seen: set[str] = set()
-    for row in tables["Spend"]:
-        ref = row.values["scheme"]
+    spend = tables["Spend"]
+    for i, record in enumerate(spend.records):
+        ref = record.get("scheme")
         if ref in seen:
             out.problems.append(
-                Problem("cell", row.cell("scheme"), DUPLICATE, repr(ref), "one row per scheme")
+                Problem("cell", spend.cell(i, "scheme"), DUPLICATE, repr(ref), "one row per scheme")
             )
         seen.add(str(ref))
     return out
