@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from carepool.io.excel import messages as msg
+from carepool.io.excel import sheetscan
 from carepool.io.excel.package import open_package
 from carepool.io.excel.sheetscan import FAST_BOUND, UNBOUNDED, Scan, counted_extent, scan_sheets
 from carepool.problems import InputRejected
@@ -145,3 +146,14 @@ def test_ends_of_rows_that_close_other_elements_cannot_grow_a_sheet_unseen() -> 
     with pytest.raises(InputRejected) as refused:
         open_package(minimal_workbook([xml]), "t.xlsx").check_sheets(["S1"])
     assert [p.message for p in refused.value.problems] == [msg.SHEET_TOO_LARGE]
+
+
+def test_a_scan_reads_nothing_left_by_a_larger_scan_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = sheets()[:3]
+    fresh = [reference(xml) for xml in parts]
+    left_over = b'<c r="A1" t="e"><f>1</f></c><!--<mergeCell r=:c ' * 4000  # markup everywhere after them
+    scan_sheets([left_over, left_over])
+    assert scan_sheets(parts) == fresh
+    assert scan_sheets([parts[0][:-1]]) == [reference(parts[0][:-1])]  # ends one byte short of before
+    monkeypatch.setattr(sheetscan, "_SCRATCH_KEPT", 64)  # larger than kept: memory of its own
+    assert scan_sheets(parts) == fresh

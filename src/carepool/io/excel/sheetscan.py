@@ -35,6 +35,7 @@ run, never finish one.)
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -116,6 +117,30 @@ class Scan:
     empty_tail: int | None = None  # where, in it, its trailing run of empty rows begins (if it has one)
 
 
+class _Scratch(threading.local):
+    """Memory a thread's scans reuse: the sheets joined, and a flag a byte. Allocated afresh each scan,
+    these (the largest arrays of a scan) made the allocator hand memory back and fault it in again for
+    about one upload in ten, a third slower."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.flags: npt.NDArray[np.bool_] = np.empty(0, dtype=np.bool_)
+
+
+_SCRATCH: Final = _Scratch()
+_SCRATCH_KEPT: Final = 4 << 20  # bytes of XML: larger uploads (rare) get memory of their own, not kept
+
+
+def _scratch(size: int) -> tuple[bytearray, npt.NDArray[np.bool_]]:
+    if size > _SCRATCH_KEPT:
+        return bytearray(size), np.empty(size, dtype=np.bool_)
+    kept = _SCRATCH
+    if len(kept.buffer) < size:
+        kept.buffer = bytearray(min(max(size, 2 * len(kept.buffer)), _SCRATCH_KEPT))
+        kept.flags = np.empty(len(kept.buffer), dtype=np.bool_)
+    return kept.buffer, kept.flags
+
+
 def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
     """One vectorised pass over several sheets' XML (joined, so the fixed cost is paid once).
 
@@ -125,14 +150,20 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
     """
     if not parts:
         return []
-    buffer = _PAD.join([b"", *parts, b""])  # one copy (each "+" would copy the whole again)
-    a: Bytes = np.frombuffer(buffer, dtype=np.uint8)
-    words: Words = np.ndarray((len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,))
+    size = sum(map(len, parts)) + len(_PAD) * (len(parts) + 1)
+    buffer, flags = _scratch(size)
     starts: list[int] = []
     at = len(_PAD)
-    for part in parts:
+    buffer[:at] = _PAD
+    for part in parts:  # one copy of each, between pads
         starts.append(at)
-        at += len(part) + len(_PAD)
+        buffer[at : at + len(part)] = part
+        at += len(part)
+        buffer[at : at + len(_PAD)] = _PAD
+        at += len(_PAD)
+    a: Bytes = np.frombuffer(buffer, dtype=np.uint8, count=size)
+    words: Words = np.ndarray((size - 7,), dtype="<u8", buffer=buffer, strides=(1,))
+    flags = flags[:size]
 
     def sheets(found: Positions) -> set[int]:
         return {bisect_right(starts, p) - 1 for p in found.tolist()}
@@ -149,9 +180,9 @@ def scan_sheets(parts: Sequence[bytes]) -> list[Scan]:
             out[sheet].append(p - starts[sheet])
         return out
 
-    lt = np.flatnonzero(a == ord("<"))
-    eq = np.flatnonzero(a == ord("="))
-    colon = np.flatnonzero(a == ord(":"))
+    lt = np.flatnonzero(np.equal(a, ord("<"), out=flags))
+    eq = np.flatnonzero(np.equal(a, ord("="), out=flags))
+    colon = np.flatnonzero(np.equal(a, ord(":"), out=flags))
     w = words[lt]  # "<" and the seven bytes after it
     tag = w & _mask(2)
 
