@@ -15,7 +15,7 @@ InputRejected with every problem of the first stage that had any.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -135,7 +135,7 @@ def _headers(spec: TableSpec) -> list[CellValue]:
     return known[1]
 
 
-def _filled(keys: list[str], values: list[Any]) -> dict[str, Any]:
+def _filled(keys: list[str], values: tuple[Any, ...]) -> dict[str, Any]:
     """A record without its blank cells."""
     return {key: value for key, value in zip(keys, values, strict=True) if value is not None}
 
@@ -398,9 +398,9 @@ class WorkbookReader:
             and layout.text is not None
             and all_text(list(chain.from_iterable(map(layout.text, lines))))
         )
-        typed: list[tuple[int, list[Any]]] = []
+        by_column: list[Sequence[Any]] = list(zip(*lines, strict=False))  # every line is ``width`` long
         for i, key, kind, required in layout.typed if text_as_is else layout.every:
-            cells = [line[i] for line in lines]
+            cells = by_column[i]
             values = parse_column(cells, kind)
             if (required and None in values) or CellError in map(type, values) or unread:
                 values = [
@@ -409,19 +409,12 @@ class WorkbookReader:
                     else value
                     for row, raw, value in zip(numbers, cells, values, strict=True)
                 ]
-            typed.append((i, values))
-        records = []
-        for at, line in enumerate(lines):
-            record: list[Any] = line
-            if typed:
-                record = record.copy()
-                for i, values in typed:
-                    record[i] = values[at]
-            records.append(
-                dict(zip(layout.keys, record, strict=True))
-                if None not in record
-                else _filled(layout.keys, record)
-            )
+            by_column[i] = values
+        keys = layout.keys
+        records = [
+            dict(zip(keys, values, strict=False)) if None not in values else _filled(keys, values)
+            for values in zip(*by_column, strict=False)  # every column: one value per line
+        ]
         return SourceTable(records, numbers, columns)
 
     def _unread_by_row(self, area: Area) -> dict[int, dict[int, str]]:
