@@ -5,14 +5,18 @@ processes) is tested in test_serve.py."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,10 +38,28 @@ class _Quiet(WSGIRequestHandler):
         """Pages are not logged: a failing test's output shows the failure, not every request."""
 
 
+def _read_whole(app: Flask) -> WSGIApplication:
+    """The app with each response read whole (and its iterable closed) before a byte is sent. When the
+    browser drops a connection mid-response (it does, moving on to the next page), werkzeug's development
+    server leaves the response's iterable unclosed — for a static file, an open file, whose
+    ResourceWarning is an error here. The app's own responses are still closed, as a server must."""
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @contextmanager
 def served(app: Flask) -> Iterator[str]:
     """The app on a free loopback port, a thread per request, for the length of the block."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
+    server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True, request_handler=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -249,8 +249,7 @@ class _Builder:
     ) -> None:
         """Each parent's list ``name``: the records ``groups`` gives it, less the ``skip`` columns."""
         for at, indices in groups.items():
-            items = [_without(table.records[i], skip) for i in indices]
-            parents[at].setdefault(name, []).extend(items)
+            parents[at][name] = [_without(table.records[i], skip) for i in indices]
             self.out.lists[f"{path}[{at}].{name}"] = (table, indices, skip)
 
     def problem(
