@@ -56,6 +56,11 @@ class Built:
     """Plan path of a list read from table rows → the table, the record behind each item in turn, and the
     table's columns that are not the items' (one entry a list, not one an item: most are never asked)."""
 
+    def listed(self, path: str, table: SourceTable) -> list[Row]:
+        """The table's records as the plan's list at ``path``: each record becomes one plan object."""
+        self.lists[path] = (table, range(len(table.records)), _NOTHING)
+        return table.records
+
     def cell(self, path: str) -> str | None:
         """The cell a plan path was read from, if it was read from one."""
         found = self.where.get(path)
@@ -233,11 +238,6 @@ class _Builder:
     def __init__(self) -> None:
         self.out = Built({})
 
-    def records(self, path: str, table: SourceTable) -> list[dict[str, Any]]:
-        """The table's records as the plan's list at ``path``: each record becomes one plan object."""
-        self.out.lists[path] = (table, range(len(table.records)), _NOTHING)
-        return table.records
-
     def children(
         self,
         parents: list[dict[str, Any]],
@@ -306,9 +306,9 @@ def cells_to_data(
         b.out.where[f"years[{i}]"] = field_cells["PlanYears"]
 
     for table, key in SIMPLE_LISTS.items():
-        data[key] = b.records(key, tables[table])
+        data[key] = b.out.listed(key, tables[table])
 
-    schemes = b.records("schemes", tables["Schemes"])
+    schemes = b.out.listed("schemes", tables["Schemes"])
     data["schemes"] = schemes
     by_ref = _index(schemes, "ref")
     for table, child in (
@@ -430,7 +430,7 @@ def _performance(b: _Builder, tables: dict[str, SourceTable]) -> None:
 
 
 def _milestones(b: _Builder, tables: dict[str, SourceTable]) -> None:
-    milestones = b.records("milestones", tables["Milestones"])
+    milestones = b.out.listed("milestones", tables["Milestones"])
     by_id = _index(milestones, "id")
     tasks = tables["Tasks"]
     b.children(

@@ -15,10 +15,9 @@ InputRejected with every problem of the first stage that had any.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -159,14 +158,10 @@ class _Layout:
     keys: list[str]
     every: list[_Column]
     typed: list[_Column]  # the columns that are not text or code
-    text: Callable[[list[CellValue]], Any] | None  # a line's text and code cells (None: there are none)
+    text: list[int]  # offsets of the text and code columns
 
 
 _LAYOUTS: dict[tuple[int, str, int], tuple[TableSpec, _Layout]] = {}
-
-
-def _single(at: int) -> Callable[[list[CellValue]], tuple[CellValue]]:
-    return lambda line: (line[at],)  # as ``itemgetter`` gives several: a tuple
 
 
 def _layout(spec: TableSpec, sheet: str, col1: int) -> _Layout:
@@ -177,13 +172,12 @@ def _layout(spec: TableSpec, sheet: str, col1: int) -> _Layout:
     if known is not None and known[0] is spec:
         return known[1]
     every = [(i, c.key, c.kind, c.required) for i, c in enumerate(spec.columns)]
-    text = [i for i, _, kind, _ in every if kind in TEXT_KINDS]
     layout = _Layout(
         columns={c.key: f"{sheet}!{get_column_letter(col1 + i)}" for i, c in enumerate(spec.columns)},
         keys=[c.key for c in spec.columns],
         every=every,
         typed=[column for column in every if column[2] not in TEXT_KINDS],
-        text=(_single(text[0]) if len(text) == 1 else itemgetter(*text)) if text else None,
+        text=[i for i, _, kind, _ in every if kind in TEXT_KINDS],
     )
     if len(_LAYOUTS) < 1024:  # sheets can be renamed, so bound it all the same
         _LAYOUTS[key] = (spec, layout)
@@ -393,12 +387,12 @@ class WorkbookReader:
         # Most text and code cells are text as it is: when all of them are (one check for the table),
         # only the other columns are typed. Column by column: each column's cells typed in one pass; a
         # cell's address is worked out only when it has a problem to report.
+        by_column: list[Sequence[Any]] = list(zip(*lines, strict=False))  # every line is ``width`` long
         text_as_is = (
             not unread
-            and layout.text is not None
-            and all_text(list(chain.from_iterable(map(layout.text, lines))))
+            and bool(layout.text)
+            and all_text(list(chain.from_iterable(by_column[i] for i in layout.text)))
         )
-        by_column: list[Sequence[Any]] = list(zip(*lines, strict=False))  # every line is ``width`` long
         for i, key, kind, required in layout.typed if text_as_is else layout.every:
             cells = by_column[i]
             values = parse_column(cells, kind)

@@ -133,9 +133,7 @@ def _built(fields: dict[str, Any], field_cells: dict[str, str], tables: dict[str
         if fields.get(name) is not None:
             out.data[key] = fields[name]
     for name, key in _TABLES.items():
-        table = tables[name]
-        out.data[key] = table.records
-        out.lists[key] = (table, range(len(table.records)), frozenset())
+        out.data[key] = out.listed(key, tables[name])
     seen: set[str] = set()
     spend = tables["Spend"]
     for i, record in enumerate(spend.records):
