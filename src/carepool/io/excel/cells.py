@@ -14,7 +14,7 @@ feed), so they are written in Excel's own ``_xHHHH_`` escape, which calamine dec
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -209,10 +209,12 @@ def parse(value: CellValue | None, kind: Kind) -> Parsed | CellError:
     return _BY_KIND[kind](value, kind)
 
 
-def all_text(cells: list[CellValue]) -> bool:
+def all_text(cells: Sequence[CellValue]) -> bool:
     """Whether every cell is text with something in it: what ``parse`` gives back as it is for a text
     or code column (checked in C, a call for all the cells)."""
-    return set(map(type, cells)) <= _STR and all(map(str.strip, cast(list[str], cells), repeat(WHITE_SPACE)))
+    return set(map(type, cells)) <= _STR and all(
+        map(str.strip, cast(Sequence[str], cells), repeat(WHITE_SPACE))
+    )
 
 
 _STR: Final = frozenset({str})

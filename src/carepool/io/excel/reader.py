@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -364,30 +364,22 @@ class WorkbookReader:
         layout = _layout(spec, area.sheet, area.col1)
         columns = layout.columns
         unread = self._unread_by_row(area)
-        rows = sheet.rows
-        read = [
-            (row, line)
-            for row, line in enumerate(
-                (cells[first : first + width] for cells in rows[area.row1 - 1 : area.row2]), area.row1
-            )
-            if (type(head := line[0] if line else "") is str and head.strip(WHITE_SPACE))  # most rows
-            or not _blank_line(line)
-            or row in unread
-        ]  # the many blank rows left for input are skipped
-        if len(read) > max_rows:
-            where = _area_text(area)
-            self.add(
-                "structure", where, msg.TOO_MANY_ROWS, f"more than {max_rows:,} rows", f"at most {max_rows:,}"
-            )
-            read = read[:max_rows]
-        if not read:
+        body = sheet.rows[area.row1 - 1 : area.row2]
+        if not body:
             return SourceTable([], [], {})
-        numbers = [row for row, _ in read]
-        lines = [line if len(line) == width else line + [""] * (width - len(line)) for _, line in read]
+        lines = [cells[first : first + width] for cells in body]
+        by_column: list[Sequence[Any]] = list(zip(*lines, strict=False))
+        numbers: Sequence[int]
+        if len(lines) <= max_rows and min(map(len, lines), default=0) == width and all_text(by_column[0]):
+            numbers = range(area.row1, area.row1 + len(lines))  # most tables: no blank row among them
+        else:
+            numbers, lines = self._rows_holding_anything(area, lines, unread, max_rows)
+            if not lines:
+                return SourceTable([], [], {})
+            by_column = list(zip(*lines, strict=False))  # every line is ``width`` long
         # Most text and code cells are text as it is: when all of them are (one check for the table),
         # only the other columns are typed. Column by column: each column's cells typed in one pass; a
         # cell's address is worked out only when it has a problem to report.
-        by_column: list[Sequence[Any]] = list(zip(*lines, strict=False))  # every line is ``width`` long
         text_as_is = (
             not unread
             and bool(layout.text)
@@ -405,11 +397,39 @@ class WorkbookReader:
                 ]
             by_column[i] = values
         keys = layout.keys
-        records = [
-            dict(zip(keys, values, strict=False)) if None not in values else _filled(keys, values)
-            for values in zip(*by_column, strict=False)  # every column: one value per line
-        ]
+        records: list[dict[str, Any]]
+        if any(None in values for values in by_column):
+            records = [
+                dict(zip(keys, values, strict=False)) if None not in values else _filled(keys, values)
+                for values in zip(*by_column, strict=False)  # every column: one value per line
+            ]
+        else:  # every cell filled (most tables): a record a line, made in C
+            records = list(map(dict, map(zip, repeat(keys), zip(*by_column, strict=False))))
         return SourceTable(records, numbers, columns)
+
+    def _rows_holding_anything(
+        self, area: Area, lines: list[list[CellValue]], unread: dict[int, dict[int, str]], max_rows: int
+    ) -> tuple[list[int], list[list[CellValue]]]:
+        """The lines that hold anything (blank rows left for input are skipped), each ``width`` long, with
+        their sheet rows; at most ``max_rows`` of them (more is a problem)."""
+        width = area.col2 - area.col1 + 1
+        read = [
+            (row, line)
+            for row, line in enumerate(lines, area.row1)
+            if (type(head := line[0] if line else "") is str and head.strip(WHITE_SPACE))  # most rows
+            or not _blank_line(line)
+            or row in unread
+        ]
+        if len(read) > max_rows:
+            where = _area_text(area)
+            self.add(
+                "structure", where, msg.TOO_MANY_ROWS, f"more than {max_rows:,} rows", f"at most {max_rows:,}"
+            )
+            read = read[:max_rows]
+        numbers = [row for row, _ in read]
+        return numbers, [
+            line if len(line) == width else line + [""] * (width - len(line)) for _, line in read
+        ]
 
     def _unread_by_row(self, area: Area) -> dict[int, dict[int, str]]:
         """The area's cells whose value cannot be read: row → column offset in the area → why."""
