@@ -160,6 +160,7 @@ def measure(folder: Path, repeats: int, start: int = 0) -> dict[str, Any]:
     per_file: dict[str, list[float]] = {"import": [], "floor": [], "floor_needed": [], "openpyxl": []}
     import_by_file: list[list[float]] = [[] for _ in files]  # per file, one time per repeat
     floor_by_file: list[list[float]] = [[] for _ in files]
+    own_loop: dict[str, list[list[float]]] = {"import": [[] for _ in files], "floor": [[] for _ in files]}
     ratios: list[float] = []
     strict_ratios: list[float] = []
     cpu_ratios: list[float] = []
@@ -167,8 +168,16 @@ def measure(folder: Path, repeats: int, start: int = 0) -> dict[str, Any]:
     load_before = os.getloadavg()
     for repeat in range(repeats):
         totals.append(timed(lambda: [read_plan_file(p) for p in files]))
+        sequence = [(start + k) % len(files) for k in range(len(files))]
+        loops: list[tuple[Callable[[Path], object], list[list[float]]]] = [
+            (read_plan_file, own_loop["import"]),
+            (calamine_floor, own_loop["floor"]),
+        ]
+        for reader, times in loops if repeat % 2 == 0 else reversed(loops):  # each in a loop of its own
+            for i in sequence:
+                times[i].append(timed(partial(reader, files[i])))
         ours: list[tuple[Path, float]] = []
-        for i in [(start + k) % len(files) for k in range(len(files))]:
+        for i in sequence:
             path = files[i]
             readers: list[Callable[[], object]] = [
                 partial(read_plan_file, path),
@@ -202,6 +211,7 @@ def measure(folder: Path, repeats: int, start: int = 0) -> dict[str, Any]:
         "per_file": per_file,
         "import_by_file": import_by_file,
         "floor_by_file": floor_by_file,
+        "own_loop_by_file": own_loop,
         "ratios": ratios,
         "strict_ratios": strict_ratios,
         "cpu_ratios": cpu_ratios,
@@ -225,10 +235,28 @@ def summarise(samples: list[dict[str, Any]]) -> dict[str, Any]:
 
     least_import = [min(times) for times in by_file("import_by_file")]
     least_floor = [min(times) for times in by_file("floor_by_file")]
-    each_file = sorted(
-        statistics.median(mine) / statistics.median(floor)
-        for mine, floor in zip(by_file("import_by_file"), by_file("floor_by_file"), strict=True)
-    )
+
+    def file_by_file(imports: list[list[float]], floors: list[list[float]]) -> dict[str, float]:
+        """Each file's median import / its median floor, summed up over the files."""
+        each = sorted(
+            statistics.median(mine) / statistics.median(floor)
+            for mine, floor in zip(imports, floors, strict=True)
+        )
+        return {
+            "median": statistics.median(each),
+            "p90": each[int(0.9 * (len(each) - 1))],
+            "max": each[-1],
+            "files_over_2x": sum(ratio > 2 for ratio in each),
+            "files": len(each),
+        }
+
+    own_loops = [s["own_loop_by_file"] for s in samples]
+    own_import = [
+        [t for times in f for t in times] for f in zip(*(o["import"] for o in own_loops), strict=True)
+    ]
+    own_floor = [
+        [t for times in f for t in times] for f in zip(*(o["floor"] for o in own_loops), strict=True)
+    ]
     phase_names = samples[0]["phases_ms_one_file"]
     return {
         "import_all_seconds": spread(pooled("totals")),
@@ -246,12 +274,13 @@ def summarise(samples: list[dict[str, Any]]) -> dict[str, Any]:
                 [mine / floor for mine, floor in zip(least_import, least_floor, strict=True)]
             ),
         },
-        "import_over_calamine_floor_each_file": {  # each file's median import / its median floor
-            "median": statistics.median(each_file),
-            "p90": each_file[int(0.9 * (len(each_file) - 1))],
-            "max": each_file[-1],
-            "files_over_2x": sum(ratio > 2 for ratio in each_file),
-            "files": len(each_file),
+        "import_over_calamine_floor_each_file": file_by_file(
+            by_file("import_by_file"), by_file("floor_by_file")
+        ),
+        "import_over_calamine_floor_each_in_own_loop": {
+            "import_seconds": statistics.median(statistics.median(t) for t in own_import),
+            "floor_seconds": statistics.median(statistics.median(t) for t in own_floor),
+            **file_by_file(own_import, own_floor),
         },
         "import_over_calamine_floor_needed_sheets": spread(pooled("strict_ratios")),
         "import_over_calamine_floor_cpu_time": spread(pooled("cpu_ratios")),
@@ -342,6 +371,7 @@ def main() -> int:
         "import_over_calamine_floor": timings["import_over_calamine_floor"],
         "import_over_calamine_floor_by_process": timings["import_over_calamine_floor_by_process"],
         "import_over_calamine_floor_each_file": timings["import_over_calamine_floor_each_file"],
+        "import_over_calamine_floor_each_in_own_loop": timings["import_over_calamine_floor_each_in_own_loop"],
         "import_over_calamine_floor_medians_of_min": timings["import_over_calamine_floor_medians_of_min"],
         "import_over_calamine_floor_needed_sheets": timings["import_over_calamine_floor_needed_sheets"],
         "import_over_calamine_floor_cpu_time": timings["import_over_calamine_floor_cpu_time"],
@@ -384,6 +414,13 @@ def main() -> int:
         f"import / floor file by file (each file's median import / median floor): median {each['median']:.2f}×, "
         f"90th percentile {each['p90']:.2f}×, largest {each['max']:.2f}×; "
         f"{each['files_over_2x']} of {each['files']} files over 2×"
+    )
+    own = result["import_over_calamine_floor_each_in_own_loop"]
+    print(
+        f"the same, import and floor each in a loop of its own over the files (as a bulk import runs): "
+        f"{own['import_seconds'] * 1000:.1f} ms / {own['floor_seconds'] * 1000:.1f} ms; file by file median "
+        f"{own['median']:.2f}×, 90th percentile {own['p90']:.2f}×, largest {own['max']:.2f}×; "
+        f"{own['files_over_2x']} of {own['files']} files over 2×"
     )
     print(f"load average (1 min) before and after the per-file runs: {load_before:.2f}, {load_after:.2f}")
     for name, value in result["phases_ms_one_file"].items():
