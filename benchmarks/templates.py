@@ -18,6 +18,12 @@ What is measured (issue 4, "Benchmark"):
    it never needs the Checklist or Lists sheets). A second, less noise-sensitive figure: for each file
    the least import time over the repeats and the least floor time, and the ratio of the medians of
    those minima over files (the median over files of each file's min / min is shown next to it).
+   And each in its steady state: every repeat also times all the imports one after another, then all
+   the floors (the other order the next repeat), each file's median import / its median floor. Run in
+   a pair, the import always follows a floor (its own or the file before's), which has just pushed the
+   import's working set out of the caches — pydantic-core's validators, the scan's arrays, zlib — and the
+   Rust floor, with far less code and state, barely feels the same; a bulk import runs import after
+   import. The pairs stay the headline; this is the same comparison without calamine's wake.
 3. **Against an openpyxl-only reader**: ``openpyxl.load_workbook(read_only=True, data_only=True)`` and
    iterating every cell value of every sheet — less than an importer would do — reported as the factor
    (openpyxl / our whole import). It runs in a loop of its own: run between an import and its floor it
