@@ -371,9 +371,9 @@ class WorkbookReader:
         by_column: list[Sequence[Any]] = list(zip(*lines, strict=False))
         numbers: Sequence[int]
         if len(lines) <= max_rows and min(map(len, lines), default=0) == width and all_text(by_column[0]):
-            numbers = range(area.row1, area.row1 + len(lines))  # most tables: no blank row among them
+            numbers = range(area.row1, area.row1 + len(lines))  # every row starts with text: none is blank
         else:
-            numbers, lines = self._rows_holding_anything(area, lines, unread, max_rows)
+            numbers, lines = self._rows_holding_anything(area, width, lines, unread, max_rows)
             if not lines:
                 return SourceTable([], [], {})
             by_column = list(zip(*lines, strict=False))  # every line is ``width`` long
@@ -408,11 +408,15 @@ class WorkbookReader:
         return SourceTable(records, numbers, columns)
 
     def _rows_holding_anything(
-        self, area: Area, lines: list[list[CellValue]], unread: dict[int, dict[int, str]], max_rows: int
+        self,
+        area: Area,
+        width: int,
+        lines: list[list[CellValue]],
+        unread: dict[int, dict[int, str]],
+        max_rows: int,
     ) -> tuple[list[int], list[list[CellValue]]]:
         """The lines that hold anything (blank rows left for input are skipped), each ``width`` long, with
         their sheet rows; at most ``max_rows`` of them (more is a problem)."""
-        width = area.col2 - area.col1 + 1
         read = [
             (row, line)
             for row, line in enumerate(lines, area.row1)
