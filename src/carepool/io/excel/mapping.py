@@ -33,7 +33,7 @@ class SourceTable:
     """A template table as read: one record per row that holds anything, and where each value was read."""
 
     records: list[Row]  # column key → parsed value; blank cells left out
-    numbers: Sequence[int]  # the sheet row each record was read from
+    numbers: list[int]  # the sheet row each record was read from
     columns: Mapping[str, str]  # column key → "Sheet!D"
 
     def cell(self, index: int, key: str) -> str:

@@ -369,9 +369,9 @@ class WorkbookReader:
             return SourceTable([], [], {})
         lines = [cells[first : first + width] for cells in body]
         by_column: list[Sequence[Any]] = list(zip(*lines, strict=False))
-        numbers: Sequence[int]
-        if len(lines) <= max_rows and min(map(len, lines), default=0) == width and all_text(by_column[0]):
-            numbers = range(area.row1, area.row1 + len(lines))  # every row starts with text: none is blank
+        numbers: list[int]
+        if len(lines) <= max_rows and 0 < len(by_column) == width and all_text(by_column[0]):
+            numbers = list(range(area.row1, area.row1 + len(lines)))  # every row starts with text: none blank
         else:
             numbers, lines = self._rows_holding_anything(area, width, lines, unread, max_rows)
             if not lines:
